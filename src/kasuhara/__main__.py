@@ -1,0 +1,3 @@
+from kasuhara.cli.main import main
+
+raise SystemExit(main())

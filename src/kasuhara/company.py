@@ -1,0 +1,82 @@
+"""Company thresholds (会社の基準) the judgment uses.
+
+The MHLW manual sets no number (「一定時間」 only); 30 minutes per call or visit is common
+company practice (e.g. a supermarket chain's published rule), and 10 contacts in 7 days is
+our default for repeated contact. A company sets its own in a settings file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kasuhara.errors import FieldProblem, InputError, Message
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Limits past which the judgment infers prolonged restraint or repeated contact."""
+
+    time_limit_minutes: int = 30
+    repeat_contacts: int = 10
+    repeat_days: int = 7
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], *, prefix: str = "thresholds") -> Thresholds:
+        problems: list[FieldProblem] = []
+        allowed = ("time_limit_minutes", "repeat_contacts", "repeat_days")
+        values: dict[str, int] = {}
+        for key, value in data.items():
+            if key not in allowed:
+                problems.append(
+                    FieldProblem(f"{prefix}.{key}", Message("不明な項目です", "unknown field"), allowed)
+                )
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                problems.append(
+                    FieldProblem(
+                        f"{prefix}.{key}",
+                        Message("1以上の整数を指定してください", "must be an integer of at least 1"),
+                    )
+                )
+                continue
+            values[key] = value
+        if problems:
+            raise InputError(problems)
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "time_limit_minutes": self.time_limit_minutes,
+            "repeat_contacts": self.repeat_contacts,
+            "repeat_days": self.repeat_days,
+        }
+
+
+def load_thresholds(path: Path) -> Thresholds:
+    """Read thresholds from a YAML or JSON company settings file (a `thresholds:` section)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(
+            [FieldProblem("settings", Message(f"ファイルを読めません: {exc}", f"cannot read file: {exc}"))]
+        ) from exc
+    try:
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise InputError(
+            [FieldProblem("settings", Message(f"形式が不正です: {exc}", f"malformed file: {exc}"))]
+        ) from exc
+    if not isinstance(data, dict):
+        raise InputError([FieldProblem("settings", Message("オブジェクトが必要です", "must be a mapping"))])
+    section = data.get("thresholds", {})
+    if not isinstance(section, dict):
+        raise InputError(
+            [FieldProblem("thresholds", Message("オブジェクトが必要です", "must be a mapping"))]
+        )
+    return Thresholds.from_mapping(section)
