@@ -7,7 +7,7 @@ and English second, and names the field it is about.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class FieldProblem:
 
     field: str
     message: Message
-    allowed: tuple[str, ...] = field(default_factory=tuple)
+    allowed: tuple[str, ...] = ()
 
     def text(self, lang: str = "ja") -> str:
         base = f"{self.field}: {self.message.in_(lang)}"
