@@ -77,3 +77,7 @@ class NotFoundError(KasuharaError):
 
 class PermissionDeniedError(KasuharaError):
     """The user may not do this; never says whether the record exists."""
+
+
+class ConflictError(KasuharaError):
+    """The record changed since the caller read it (stale version), or the request clashes with its state."""
