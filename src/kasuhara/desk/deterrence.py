@@ -1,0 +1,200 @@
+"""Repeat offenders: when to alert, and which deterrence step to propose, as data.
+
+The MHLW guideline's deterrence measures (抑止のための措置) for repeat or malicious customers:
+a warning (with a letter), a single point of contact, ending the service or a ban with a scope,
+and reporting to the police. The system only proposes; a person with authority decides and the
+decision is recorded with its reason (users ask for exactly this: automatic cut-offs escalate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kasuhara.errors import FieldProblem, InputError, Message
+
+STEPS: tuple[str, ...] = ("warning", "single_contact", "end_of_service", "ban", "police_report")
+STEP_LABELS: dict[str, Message] = {
+    "warning": Message("警告（警告書の送付）", "Warning (warning letter)"),
+    "single_contact": Message("対応窓口の一本化", "Single point of contact"),
+    "end_of_service": Message("取引・サービスの終了", "End of service"),
+    "ban": Message("出入り禁止・利用禁止", "Ban"),
+    "police_report": Message("警察への相談・通報", "Report to the police"),
+}
+CHANNELS: tuple[str, ...] = ("phone", "visit", "email", "web", "sns", "letter")
+# Behaviour ids (the knowledge-base contract) that call for the police whatever the count.
+POLICE_BEHAVIOURS = frozenset(
+    {"physical_attack", "threat", "intimidation", "confinement", "stalking", "sexual_harassment"}
+)
+
+
+@dataclass(frozen=True)
+class OffenderPolicy:
+    """The company's threshold: `alert_count` incidents or consultations within `window_days`."""
+
+    alert_count: int = 3
+    window_days: int = 365
+    ban_review_days: int = 180
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> OffenderPolicy:
+        allowed = ("alert_count", "window_days", "ban_review_days")
+        problems: list[FieldProblem] = []
+        values: dict[str, int] = {}
+        for key, value in data.items():
+            if key not in allowed:
+                problems.append(
+                    FieldProblem(f"offenders.{key}", Message("不明な項目です", "unknown field"), allowed)
+                )
+            elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                problems.append(
+                    FieldProblem(
+                        f"offenders.{key}",
+                        Message("1以上の整数を指定してください", "must be an integer of at least 1"),
+                    )
+                )
+            else:
+                values[key] = value
+        if problems:
+            raise InputError(problems)
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class History:
+    """What the store knows about one customer (all linked records, across sites)."""
+
+    events_in_window: int
+    behaviours: frozenset[str] = field(default_factory=frozenset)
+    steps_taken: frozenset[str] = field(default_factory=frozenset)
+    active_ban: bool = False
+
+
+@dataclass(frozen=True)
+class ProposalRule:
+    """Propose `step` when the count reaches `min_events` and every step in `after` was taken."""
+
+    id: str
+    step: str
+    reason: Message
+    min_events: int = 0
+    after: tuple[str, ...] = ()
+    any_behaviour: frozenset[str] = field(default_factory=frozenset)
+
+
+# Counts are relative to the company's alert_count: `min_events` 0 means "at the threshold".
+RULES: tuple[ProposalRule, ...] = (
+    ProposalRule(
+        "police_for_danger",
+        "police_report",
+        any_behaviour=POLICE_BEHAVIOURS,
+        reason=Message(
+            "暴力・脅迫・居座り・つきまとい等の記録があります。警察への相談を検討してください",
+            "Violence, threats, confinement or stalking is on record: consider the police",
+        ),
+    ),
+    ProposalRule(
+        "warn_at_threshold",
+        "warning",
+        reason=Message(
+            "会社の基準件数に達しました。まず警告書で行為の中止を求めます",
+            "The company's threshold is reached: first ask in writing that the conduct stop",
+        ),
+    ),
+    ProposalRule(
+        "single_contact_after_warning",
+        "single_contact",
+        after=("warning",),
+        reason=Message(
+            "警告後も続いています。対応窓口を一本化し、担当者以外は応対しません",
+            "It continued after the warning: one named contact handles this customer",
+        ),
+    ),
+    ProposalRule(
+        "ban_after_single_contact",
+        "ban",
+        min_events=1,
+        after=("warning", "single_contact"),
+        reason=Message(
+            "警告と窓口一本化の後も続いています。範囲と見直し日を定めた出入り禁止を検討します",
+            "It continued after warning and single contact: consider a ban with scope and review date",
+        ),
+    ),
+    ProposalRule(
+        "end_of_service_after_single_contact",
+        "end_of_service",
+        min_events=1,
+        after=("warning", "single_contact"),
+        reason=Message(
+            "継続的な取引がある場合は、契約・サービスの終了を検討します",
+            "Where there is an ongoing contract, consider ending the service",
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    step: str
+    rule_id: str
+    reason: Message
+
+    def to_dict(self) -> dict[str, str]:
+        label = STEP_LABELS[self.step]
+        return {
+            "step": self.step,
+            "rule": self.rule_id,
+            "label_ja": label.ja,
+            "label_en": label.en,
+            "reason_ja": self.reason.ja,
+            "reason_en": self.reason.en,
+        }
+
+
+def reaches_threshold(history: History, policy: OffenderPolicy) -> bool:
+    return history.events_in_window >= policy.alert_count
+
+
+def propose(history: History, policy: OffenderPolicy, rules: tuple[ProposalRule, ...] = RULES) -> list[Proposal]:
+    """The steps the system proposes now (never decides); empty below the threshold and no danger."""
+    proposals: list[Proposal] = []
+    for rule in rules:
+        if rule.step in history.steps_taken and rule.step != "police_report":
+            continue
+        if rule.step == "ban" and history.active_ban:
+            continue
+        if rule.any_behaviour:
+            if history.behaviours & rule.any_behaviour and "police_report" not in history.steps_taken:
+                proposals.append(Proposal(rule.step, rule.id, rule.reason))
+            continue
+        if history.events_in_window < policy.alert_count + rule.min_events:
+            continue
+        if not all(step in history.steps_taken for step in rule.after):
+            continue
+        proposals.append(Proposal(rule.step, rule.id, rule.reason))
+    return proposals
+
+
+def check_scope(step: str, channels: list[str], sites: list[int] | None) -> None:
+    """A ban or end of service names its channels; `sites` None means every site."""
+    problems: list[FieldProblem] = []
+    if step not in STEPS:
+        problems.append(FieldProblem("step", Message("不明な措置です", "unknown step"), STEPS))
+    for ch in channels:
+        if ch not in CHANNELS:
+            problems.append(FieldProblem("scope.channels", Message("不明な経路です", "unknown channel"), CHANNELS))
+    if step in ("ban", "end_of_service") and not channels:
+        problems.append(
+            FieldProblem(
+                "scope.channels",
+                Message("禁止・終了の範囲（経路）を1つ以上選んでください", "choose at least one channel"),
+                CHANNELS,
+            )
+        )
+    if sites is not None and not sites and step in ("ban", "end_of_service"):
+        problems.append(
+            FieldProblem("scope.sites", Message("対象の拠点を選ぶか全拠点にしてください", "choose sites or all"))
+        )
+    if problems:
+        raise InputError(problems)
