@@ -1,0 +1,166 @@
+"""Typed application settings (環境設定).
+
+Read from `KASUHARA_*` environment variables, optionally from a settings file (YAML, JSON or
+TOML) named by `settings_file=` or `KASUHARA_SETTINGS_FILE`; the environment wins over the file.
+Nothing is read at import: callers build `Settings()` (or `load_settings()`) when they start.
+Outside development a missing or default secret key is refused, so a production instance never
+runs with a key that is published in this repository.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import Field, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from kasuhara.errors import FieldProblem, InputError, Message
+
+DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"
+"""Used when no key is set in development; refused in production."""
+
+MIN_SECRET_LENGTH = 32
+
+
+class _FileSource(PydanticBaseSettingsSource):
+    """Values from the settings file, below the environment in priority."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path | None) -> None:
+        super().__init__(settings_cls)
+        self._data = _read_settings_file(path) if path is not None else {}
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
+
+
+def _read_settings_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(
+            [FieldProblem("settings_file", Message(f"ファイルを読めません: {exc}", f"cannot read file: {exc}"))]
+        ) from exc
+    try:
+        if path.suffix == ".json":
+            data = json.loads(text)
+        elif path.suffix == ".toml":
+            data = tomllib.loads(text)
+        else:
+            data = yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise InputError(
+            [FieldProblem("settings_file", Message(f"形式が不正です: {exc}", f"malformed file: {exc}"))]
+        ) from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(
+            [FieldProblem("settings_file", Message("オブジェクトが必要です", "must be a mapping"))]
+        )
+    section = data.get("kasuhara", data)
+    return dict(section) if isinstance(section, dict) else {}
+
+
+class Settings(BaseSettings):
+    """Everything the app, the CLI and the store need to start."""
+
+    model_config = SettingsConfigDict(env_prefix="KASUHARA_", extra="ignore")
+
+    settings_file: Path | None = None
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path("./var")
+    database_url: str = ""
+    """Empty means `sqlite:///<data_dir>/kasuhara.db`."""
+    secret_key: str = ""
+    evidence_dir: Path | None = None
+    """Empty means `<data_dir>/evidence`."""
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=15 * 60, ge=1)
+    encryption_key: str | None = None
+    """Field-level encryption key (used by the consultation and care records); optional."""
+    session_cookie_name: str = "kasuhara_session"
+    session_max_age_seconds: int = Field(default=8 * 3600, ge=60)
+    session_cookie_secure: bool | None = None
+    """None means: secure cookies in production, plain in development (http://127.0.0.1)."""
+    company_settings_file: Path | None = None
+    """Optional YAML/JSON with a `thresholds:` section, applied by `kasuhara db upgrade`."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        init_kwargs: dict[str, Any] = getattr(init_settings, "init_kwargs", {})
+        raw = init_kwargs.get("settings_file") or os.environ.get("KASUHARA_SETTINGS_FILE")
+        path = Path(raw) if raw else None
+        return (init_settings, env_settings, dotenv_settings, _FileSource(settings_cls, path))
+
+    @model_validator(mode="after")
+    def _fill_and_check(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'kasuhara.db').as_posix()}"
+        if self.evidence_dir is None:
+            self.evidence_dir = self.data_dir / "evidence"
+        if self.environment != "development":
+            if not self.secret_key or self.secret_key == DEVELOPMENT_SECRET:
+                raise ValueError(
+                    "KASUHARA_SECRET_KEY を設定してください (本番環境では必須) / "
+                    "set KASUHARA_SECRET_KEY: required outside development"
+                )
+            if len(self.secret_key) < MIN_SECRET_LENGTH:
+                raise ValueError(
+                    f"KASUHARA_SECRET_KEY は{MIN_SECRET_LENGTH}文字以上にしてください / "
+                    f"KASUHARA_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters"
+                )
+        elif not self.secret_key:
+            self.secret_key = DEVELOPMENT_SECRET
+        return self
+
+    @property
+    def evidence_path(self) -> Path:
+        """The evidence directory, always set after validation."""
+        assert self.evidence_dir is not None
+        return self.evidence_dir
+
+    @property
+    def cookie_secure(self) -> bool:
+        if self.session_cookie_secure is not None:
+            return self.session_cookie_secure
+        return self.environment == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings, turning a validation failure into an `InputError` the CLI can print."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = [
+            FieldProblem(
+                ".".join(str(p) for p in err["loc"]) or "settings",
+                Message(str(err["msg"]), str(err["msg"])),
+            )
+            for err in exc.errors()
+        ]
+        raise InputError(problems) from exc

@@ -1,0 +1,116 @@
+"""Reusable dependencies: settings, a database session per request, the current user, roles.
+
+Views declare what they need (`session: SessionDep`, `user: CurrentUser`,
+`user: Annotated[User, require_role("admin")]`); pages that redirect anonymous visitors to the
+login page use `OptionalUser`. Resolving the user also puts it and the session's CSRF token on
+`request.state` for the page templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from kasuhara.config import Settings
+from kasuhara.services import auth as auth_service
+from kasuhara.services.access import DENIED
+from kasuhara.store.blobs import EvidenceStore
+from kasuhara.store.models.users import User
+from kasuhara.web.security import (
+    SAFE_METHODS,
+    AuthResult,
+    bearer_token,
+    csrf_matches,
+    submitted_csrf,
+)
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request; views commit, anything left open is rolled back."""
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_evidence_store(request: Request) -> EvidenceStore:
+    store: EvidenceStore = request.app.state.evidence_store
+    return store
+
+
+EvidenceStoreDep = Annotated[EvidenceStore, Depends(get_evidence_store)]
+
+
+def _error(status: int, ja: str, en: str, headers: dict[str, str] | None = None) -> HTTPException:
+    return HTTPException(status_code=status, detail={"msg_ja": ja, "msg_en": en}, headers=headers)
+
+
+def resolve_auth(request: Request, session: SessionDep, settings: SettingsDep) -> AuthResult:
+    """Bearer token first, then the session cookie (synchronous: runs in the thread pool)."""
+    token = bearer_token(request)
+    if token is not None:
+        user = auth_service.token_user(session=session, token=token, secret_key=settings.secret_key)
+        return AuthResult(user=user, via="bearer" if user else "", bearer_invalid=user is None)
+    cookie = request.cookies.get(settings.session_cookie_name)
+    if cookie:
+        found = auth_service.session_user(session=session, token=cookie, secret_key=settings.secret_key)
+        if found is not None:
+            user, web_session = found
+            request.state.csrf_token = web_session.csrf_token
+            return AuthResult(user=user, via="cookie", web_session=web_session)
+    return AuthResult(user=None)
+
+
+AuthDep = Annotated[AuthResult, Depends(resolve_auth)]
+
+
+async def get_optional_user(request: Request, auth: AuthDep) -> User | None:
+    """The signed-in user or None; cookie requests with unsafe methods must carry the CSRF token."""
+    if auth.bearer_invalid:
+        raise _error(401, "APIトークンが無効です", "invalid API token", {"WWW-Authenticate": "Bearer"})
+    if auth.via == "cookie" and request.method not in SAFE_METHODS:
+        assert auth.web_session is not None
+        if not csrf_matches(auth.web_session.csrf_token, await submitted_csrf(request)):
+            raise _error(403, "CSRFトークンがありません、または一致しません", "missing or wrong CSRF token")
+    request.state.user = auth.user
+    return auth.user
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+def get_current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise _error(401, "ログインしてください", "authentication required", {"WWW-Authenticate": "Bearer"})
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_role(*roles: str) -> Any:
+    """`Annotated[User, require_role("admin", "auditor")]`: 403 for every other role."""
+    allowed = frozenset(roles)
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in allowed:
+            raise _error(403, DENIED.ja, DENIED.en)
+        return user
+
+    return Depends(check)
