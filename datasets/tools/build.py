@@ -105,10 +105,20 @@ def build(lang: str) -> None:
         for j in range(i + 1, len(a_rows)):
             if jaccard(g[i], g[j]) > 0.6:
                 parent[find(j)] = find(i)
+    # stratified by (kind, first label): within each stratum, order by a hash of the
+    # cluster root's text and send every 4th cluster to dev (about 25% of batch A).
+    strata: dict = {}
     for i, r in enumerate(a_rows):
-        root = a_rows[find(i)]["text"]
-        h = int(hashlib.sha1(root.encode("utf-8")).hexdigest(), 16)
-        r["_split"] = "dev" if h % 4 == 0 else "train"
+        root = find(i)
+        key = (r["kind"], r["labels"][0] if r["labels"] else "")
+        strata.setdefault(a_rows[root].get("_stratum", key), set()).add(root)
+        a_rows[root].setdefault("_stratum", key)
+    dev_roots = set()
+    for key, roots in strata.items():
+        ordered = sorted(roots, key=lambda x: hashlib.sha1(a_rows[x]["text"].encode("utf-8")).hexdigest())
+        dev_roots.update(x for k, x in enumerate(ordered) if k % 4 == 1)
+    for i, r in enumerate(a_rows):
+        r["_split"] = "dev" if find(i) in dev_roots else "train"
     splits = {"train": [r for r in a_rows if r["_split"] == "train"],
               "dev": [r for r in a_rows if r["_split"] == "dev"],
               "test": t_rows}
