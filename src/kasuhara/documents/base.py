@@ -1,0 +1,113 @@
+"""What every document module shares: the build input, the kind registry entry and the templates.
+
+A document module declares `KINDS` (DocumentKind values) and a function that turns a BuildInput
+into template variables; the wording is in `templates/<lang>/<template>.md.j2`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from kasuhara.documents.legal import LegalContext, legal_context
+from kasuhara.documents.model import Document, parse
+from kasuhara.documents.profile import CompanyProfile
+from kasuhara.errors import FieldProblem, InputError, Message
+
+LANGS = ("ja", "en")
+SIZES = ("A4", "A3")
+
+
+@dataclass(frozen=True)
+class BuildInput:
+    """Everything a document may draw on. Case-based documents need `incident`."""
+
+    company: CompanyProfile
+    lang: str = "ja"
+    size: str = "A4"
+    on: date = field(default_factory=date.today)
+    incident: Any = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def legal(self, on: date | None = None) -> LegalContext:
+        return legal_context(
+            on=on or self.on,
+            lang=self.lang,
+            prefecture_code=self.company.prefecture_code,
+            municipality_code=self.company.municipality_code,
+        )
+
+
+Variables = Callable[[BuildInput], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One document the system can generate."""
+
+    id: str
+    title: Message
+    description: Message
+    template: str
+    variables: Variables
+    needs_incident: bool = False
+    poster: bool = False
+    sizes: tuple[str, ...] = ("A4",)
+    audience: str = "company"
+
+    def check(self, inp: BuildInput) -> None:
+        problems: list[FieldProblem] = []
+        if inp.lang not in LANGS:
+            problems.append(FieldProblem("lang", Message("言語が不正です", "unknown language"), LANGS))
+        if inp.size not in self.sizes:
+            problems.append(
+                FieldProblem("size", Message("この文書では使えない用紙サイズです", "size not offered for this document"), self.sizes)
+            )
+        if self.needs_incident and inp.incident is None:
+            problems.append(FieldProblem("incident", Message("事案（--incident）が必要です", "needs an incident (--incident)")))
+        if problems:
+            raise InputError(problems)
+
+    def build(self, inp: BuildInput) -> Document:
+        self.check(inp)
+        variables = self.variables(inp)
+        legal = variables.pop("law", None) or inp.legal()
+        markup = template_env().get_template(f"{inp.lang}/{self.template}.md.j2").render(
+            company=inp.company, lang=inp.lang, size=inp.size, on=inp.on, law=legal, t=legal.t, **variables
+        )
+        blocks = parse(markup, inp.lang)
+        title = next((b.text for b in blocks if b.kind in ("title", "big")), self.title.in_(inp.lang))
+        return Document(kind=self.id, lang=inp.lang, title=title, blocks=blocks, size=inp.size, poster=self.poster)
+
+
+def jp_date(d: date) -> str:
+    """2026-11-23 -> 2026年11月23日 (Western calendar, as most company documents now use)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def en_date(d: date) -> str:
+    return d.strftime("%-d %B %Y")
+
+
+@cache
+def template_env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("kasuhara.documents", "templates"),
+        autoescape=False,  # the output is our markup, escaped by each writer
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["jpdate"] = jp_date
+    env.filters["endate"] = en_date
+    return env
+
+
+def no_variables(inp: BuildInput) -> dict[str, Any]:
+    return {}

@@ -1,0 +1,27 @@
+"""Contract clauses: refusal of service and termination, for terms of service and for leases.
+
+The lease version carries the note on its legal limits: a bare clause does not by itself
+justify ending a lease; a breakdown of trust, shown by records and warnings, does.
+"""
+
+from __future__ import annotations
+
+from kasuhara.documents.base import DocumentKind, no_variables
+from kasuhara.errors import Message
+
+KINDS = (
+    DocumentKind(
+        id="clauses-terms",
+        title=Message("利用規約 カスタマーハラスメント条項", "Terms-of-service clauses on customer harassment"),
+        description=Message("利用規約・取引約款に加える提供拒否・解除の条項", "Refusal and termination clauses for terms of service"),
+        template="clauses_terms",
+        variables=no_variables,
+    ),
+    DocumentKind(
+        id="clauses-lease",
+        title=Message("賃貸借契約 カスタマーハラスメント条項", "Lease clauses on customer harassment"),
+        description=Message("賃貸借契約に加える条項と、その法的限界の注記", "Lease clauses with a note on their legal limits"),
+        template="clauses_lease",
+        variables=no_variables,
+    ),
+)

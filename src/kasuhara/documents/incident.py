@@ -1,0 +1,154 @@
+"""A case as the case-based documents see it (warning letter, incident report).
+
+It comes from a JSON export (CLI `--incident FILE`) or from the case-file database (web app);
+both give the facts in the judgment's schema plus the timeline and the evidence list. The
+judgment itself is run again here on the facts, so the offences and penalties in a report are
+exactly what the judgment says for the incident's date.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kasuhara.errors import FieldProblem, InputError, Message
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: str
+    text: str
+    actor: str = ""
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    filename: str
+    kind: str
+    sha256: str
+    size: int | None = None
+    collected_at: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class IncidentRecord:
+    """One case, ready for a document."""
+
+    id: str
+    facts: Mapping[str, Any]
+    site: str = ""
+    summary: str = ""
+    reporter: str = ""
+    customer_name: str = ""
+    customer_address: str = ""
+    timeline: tuple[TimelineEntry, ...] = ()
+    evidence: tuple[EvidenceItem, ...] = ()
+    decisions: tuple[TimelineEntry, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def occurred_at(self) -> datetime | None:
+        raw = self.facts.get("occurred_at")
+        if not isinstance(raw, str):
+            return None
+        try:
+            value = datetime.fromisoformat(raw)
+        except ValueError:
+            return None
+        return value if value.tzinfo else value.replace(tzinfo=TOKYO)
+
+    @property
+    def occurred_on(self) -> date:
+        """The date of the conduct, in Japan: it decides the penalty in force."""
+        at = self.occurred_at
+        if at is not None:
+            return at.astimezone(TOKYO).date()
+        raw = self.facts.get("occurred_at")
+        if isinstance(raw, str):
+            try:
+                return date.fromisoformat(raw)
+            except ValueError:
+                pass
+        raise InputError([FieldProblem("facts.occurred_at", Message("発生日時が必要です", "the date of the conduct is required"))])
+
+
+def _str(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key)
+    return "" if value is None else str(value)
+
+
+def incident_from_mapping(data: Mapping[str, Any]) -> IncidentRecord:
+    """Accept the case export (`{"id", "facts", "timeline", "evidence", ...}`) or bare judgment facts."""
+    problems: list[FieldProblem] = []
+    facts = data.get("facts")
+    if facts is None and "occurred_at" in data:
+        facts = dict(data)
+        data = {}
+    if not isinstance(facts, dict):
+        raise InputError([FieldProblem("facts", Message("事実（facts）のオブジェクトが必要です", "needs a 'facts' object"))])
+    timeline: list[TimelineEntry] = []
+    for i, raw in enumerate(data.get("timeline") or []):
+        if not isinstance(raw, dict) or "text" not in raw:
+            problems.append(FieldProblem(f"timeline.{i}", Message("at と text が必要です", "needs 'at' and 'text'")))
+            continue
+        timeline.append(TimelineEntry(at=_str(raw, "at"), text=_str(raw, "text"), actor=_str(raw, "actor")))
+    evidence: list[EvidenceItem] = []
+    for i, raw in enumerate(data.get("evidence") or []):
+        if not isinstance(raw, dict):
+            problems.append(FieldProblem(f"evidence.{i}", Message("オブジェクトが必要です", "must be a mapping")))
+            continue
+        digest = _str(raw, "sha256").lower()
+        if len(digest) != 64 or any(ch not in "0123456789abcdef" for ch in digest):
+            problems.append(FieldProblem(f"evidence.{i}.sha256", Message("SHA-256（16進64桁）が必要です", "needs a SHA-256 (64 hex digits)")))
+        size = raw.get("size")
+        evidence.append(
+            EvidenceItem(
+                filename=_str(raw, "filename") or _str(raw, "name"),
+                kind=_str(raw, "kind"),
+                sha256=digest,
+                size=size if isinstance(size, int) else None,
+                collected_at=_str(raw, "collected_at") or _str(raw, "uploaded_at"),
+                note=_str(raw, "note"),
+            )
+        )
+    decisions = [
+        TimelineEntry(at=_str(d, "at") or _str(d, "decided_at"), text=_str(d, "text") or _str(d, "kind"), actor=_str(d, "actor") or _str(d, "decided_by"))
+        for d in (data.get("decisions") or [])
+        if isinstance(d, dict)
+    ]
+    if problems:
+        raise InputError(problems)
+    customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
+    assert isinstance(customer, dict)
+    return IncidentRecord(
+        id=_str(data, "id") or "—",
+        facts=facts,
+        site=_str(data, "site"),
+        summary=_str(data, "summary"),
+        reporter=_str(data, "reporter"),
+        customer_name=_str(customer, "name"),
+        customer_address=_str(customer, "address"),
+        timeline=tuple(timeline),
+        evidence=tuple(evidence),
+        decisions=tuple(decisions),
+    )
+
+
+def load_incident(path: Path) -> IncidentRecord:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError([FieldProblem("incident", Message(f"ファイルを読めません: {exc}", f"cannot read file: {exc}"))]) from exc
+    except json.JSONDecodeError as exc:
+        raise InputError([FieldProblem("incident", Message(f"JSONが不正です: {exc}", f"malformed JSON: {exc}"))]) from exc
+    if not isinstance(data, dict):
+        raise InputError([FieldProblem("incident", Message("オブジェクトが必要です", "must be a JSON object"))])
+    return incident_from_mapping(data)

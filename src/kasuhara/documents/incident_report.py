@@ -1,0 +1,130 @@
+"""Incident report for the police or a lawyer, from a case.
+
+Facts, timeline, the evidence list with SHA-256 hashes, and the offences that may apply with
+their elements still to verify and the penalty in force on the incident's date (not today's).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from kasuhara.documents.assessment import assess, message
+from kasuhara.documents.base import BuildInput, DocumentKind
+from kasuhara.documents.incident import IncidentRecord
+from kasuhara.documents.legal import LegalContext
+from kasuhara.documents.profile import CompanyProfile
+from kasuhara.errors import Message, NotFoundError, NotInForceError
+
+
+def offence_lines(assessment: dict[str, Any], law: LegalContext) -> list[dict[str, Any]]:
+    """The judgment's offences, each with the knowledge base's penalty for the incident's date."""
+    out: list[dict[str, Any]] = []
+    for item in assessment.get("offences", []):
+        article = str(item.get("article", ""))
+        try:
+            offence = law.kb.offence(item.get("id") or article)
+        except NotFoundError:
+            offence = None
+        if offence is not None:
+            try:
+                penalty_obj = offence.penalty_on(law.on)
+                penalty = law.penalty_text(offence, law.on)
+                since = penalty_obj.effective_from.isoformat()
+                name = law.t(offence.name_on(law.on))
+            except NotInForceError as exc:
+                penalty, since, name = exc.text(law.lang), "", law.t(offence.name)
+            law_name = law.t(offence.law_name)
+            basis = offence.complaint_basis or ""
+            sources = law.sources_text(offence.sources)
+        else:
+            penalty = message(item.get("penalty"), law.lang)
+            since, name, law_name, basis, sources = "", message(item.get("name"), law.lang), message(item.get("law"), law.lang), "", ""
+        elements = [message(e, law.lang) for e in item.get("elements_to_verify", [])]
+        out.append(
+            {
+                "article": article,
+                "law_name": law_name,
+                "name": name,
+                "penalty": penalty,
+                "since": since,
+                "complaint_required": bool(item.get("complaint_required")),
+                "complaint_basis": basis,
+                "elements": elements,
+                "sources": sources,
+            }
+        )
+    return out
+
+
+def behaviour_lines(assessment: dict[str, Any], law: LegalContext) -> list[dict[str, str]]:
+    out = []
+    for b in assessment.get("behaviours", []):
+        bid = str(b.get("id", ""))
+        try:
+            label = law.t(law.kb.behaviour(bid).label)
+        except NotFoundError:
+            label = message(b.get("label"), law.lang) or bid
+        out.append({"id": bid, "label": label, "origin": str(b.get("origin", "")), "basis": message(b.get("basis"), law.lang)})
+    return out
+
+
+def _axis(value: Any, lang: str) -> str:
+    if not isinstance(value, dict):
+        return message(value, lang)
+    label, reason = message(value.get("label"), lang), message(value.get("reason"), lang)
+    return f"{label}（{reason}）" if lang != "en" and reason else (f"{label} ({reason})" if reason else label)
+
+
+def with_company_place(incident: IncidentRecord, company: CompanyProfile) -> IncidentRecord:
+    """An incident without a location happened at the company's place (it decides the ordinance)."""
+    if incident.facts.get("location"):
+        return incident
+    location = {"prefecture": company.prefecture}
+    if company.municipality:
+        location["municipality"] = company.municipality_code or company.municipality
+    return replace(incident, facts={**incident.facts, "location": location})
+
+
+def case_variables(inp: BuildInput) -> dict[str, Any]:
+    incident: IncidentRecord = with_company_place(inp.incident, inp.company)
+    on = incident.occurred_on
+    law = inp.legal(on)
+    a = assess(incident, inp.company.thresholds)
+    try:
+        determination = law.t(law.kb.determination(str(a.get("determination"))).label)
+    except NotFoundError:
+        determination = str(a.get("determination"))
+    at = incident.occurred_at
+    return {
+        "law": law,
+        "inc": incident,
+        "facts": incident.facts,
+        "occurred": at.strftime("%Y-%m-%d %H:%M") if at else on.isoformat(),
+        "occurred_on": on,
+        "a": a,
+        "determination_id": str(a.get("determination")),
+        "determination": determination,
+        "demand_text": _axis(a.get("demand_assessment"), law.lang),
+        "manner_text": _axis(a.get("manner_assessment"), law.lang),
+        "behaviours": behaviour_lines(a, law),
+        "offences": offence_lines(a, law),
+        "actions": [message(x.get("label") or x.get("text"), law.lang) for x in a.get("actions", [])],
+        "kb_version": str(a.get("knowledge_base_version", law.kb_version)),
+    }
+
+
+KINDS = (
+    DocumentKind(
+        id="incident-report",
+        title=Message("カスタマーハラスメント事案報告書", "Customer-harassment incident report"),
+        description=Message(
+            "警察・弁護士への相談用: 事実、経過、証拠一覧（ハッシュ値）、該当し得る罪と行為日の法定刑",
+            "For the police or a lawyer: facts, timeline, evidence with hashes, offences and the penalty on the date",
+        ),
+        template="incident_report",
+        variables=case_variables,
+        needs_incident=True,
+        audience="case",
+    ),
+)

@@ -1,0 +1,222 @@
+"""The company a document is written for (CompanyProfile), read from YAML or from app settings.
+
+Every document is generated from this profile and from the knowledge base, so a company never
+has to write legal text itself: name, industry, place (which decides the ordinance), sites,
+judgment thresholds and the consultation desk are all it supplies.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kasuhara.company import Thresholds
+from kasuhara.errors import FieldProblem, InputError, Message
+
+PREFECTURES: tuple[str, ...] = (
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県",
+    "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県",
+    "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県",
+    "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県", "福岡県",
+    "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
+)
+"""JIS X 0401 order: the prefecture code is the 1-based index."""
+
+INDUSTRIES: dict[str, Message] = {
+    "retail": Message("小売業", "retail"),
+    "rental_housing": Message("賃貸住宅管理業", "rental-housing management"),
+    "hospitality": Message("宿泊業", "hospitality"),
+    "food_service": Message("飲食業", "food service"),
+    "call_center": Message("コールセンター", "call centre"),
+    "healthcare": Message("医療・介護", "healthcare and care"),
+    "transport": Message("運輸業", "transport"),
+    "public_counter": Message("公的窓口", "public counter"),
+    "other": Message("その他", "other"),
+}
+
+
+@dataclass(frozen=True)
+class Site:
+    """A shop, office or counter where staff meet customers."""
+
+    name: str
+    address: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class DeskContact:
+    """The consultation desk (相談窓口) staff turn to; the Act requires one."""
+
+    name: str
+    phone: str = ""
+    email: str = ""
+    hours: str = ""
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.name and (self.phone or self.email))
+
+
+@dataclass(frozen=True)
+class CompanyProfile:
+    """What a document needs to know about the company."""
+
+    name: str
+    industry: str
+    prefecture: str
+    municipality: str = ""
+    municipality_code: str = ""
+    name_en: str = ""
+    representative: str = ""
+    address: str = ""
+    sites: tuple[Site, ...] = ()
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    desk: DeskContact | None = None
+    police_contact: str = ""
+    lawyer_contact: str = ""
+
+    @property
+    def prefecture_code(self) -> str:
+        return f"{PREFECTURES.index(self.prefecture) + 1:02d}"
+
+    def industry_label(self, lang: str) -> str:
+        return INDUSTRIES[self.industry].in_(lang)
+
+    def display_name(self, lang: str) -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name
+
+    @property
+    def is_rental_housing(self) -> bool:
+        return self.industry == "rental_housing"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "name_en": self.name_en,
+            "industry": self.industry,
+            "prefecture": self.prefecture,
+            "municipality": self.municipality,
+            "municipality_code": self.municipality_code,
+            "representative": self.representative,
+            "address": self.address,
+            "sites": [{"name": s.name, "address": s.address, "phone": s.phone} for s in self.sites],
+            "thresholds": self.thresholds.to_dict(),
+            "desk": None
+            if self.desk is None
+            else {"name": self.desk.name, "phone": self.desk.phone, "email": self.desk.email, "hours": self.desk.hours},
+            "police_contact": self.police_contact,
+            "lawyer_contact": self.lawyer_contact,
+        }
+
+
+def _problem(path: str, ja: str, en: str, allowed: tuple[str, ...] = ()) -> FieldProblem:
+    return FieldProblem(path, Message(ja, en), allowed)
+
+
+def _text(data: Mapping[str, Any], key: str, path: str, problems: list[FieldProblem], *, required: bool = False) -> str:
+    value = data.get(key, "")
+    if value is None:
+        value = ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        problems.append(_problem(f"{path}{key}", "文字列を指定してください", "must be a string"))
+        return ""
+    if required and not value.strip():
+        problems.append(_problem(f"{path}{key}", "必須項目です", "is required"))
+    return value.strip()
+
+
+_TOP_FIELDS = (
+    "name", "name_en", "industry", "prefecture", "municipality", "municipality_code", "representative",
+    "address", "sites", "thresholds", "desk", "police_contact", "lawyer_contact",
+)
+
+
+def company_from_mapping(data: Mapping[str, Any]) -> CompanyProfile:
+    """Validate a mapping into a profile; every problem names its field."""
+    problems: list[FieldProblem] = []
+    for key in data:
+        if key not in _TOP_FIELDS:
+            problems.append(_problem(str(key), "不明な項目です", "unknown field", _TOP_FIELDS))
+    name = _text(data, "name", "", problems, required=True)
+    industry = _text(data, "industry", "", problems, required=True)
+    if industry and industry not in INDUSTRIES:
+        problems.append(_problem("industry", "業種が不明です", "unknown industry", tuple(INDUSTRIES)))
+    prefecture = _text(data, "prefecture", "", problems, required=True)
+    if prefecture and prefecture not in PREFECTURES:
+        problems.append(_problem("prefecture", "都道府県名が不明です（例: 東京都）", "unknown prefecture (e.g. 東京都)"))
+    municipality_code = _text(data, "municipality_code", "", problems)
+    if municipality_code and not (municipality_code.isdigit() and len(municipality_code) in (5, 6)):
+        problems.append(_problem("municipality_code", "5桁の全国地方公共団体コードです", "a 5-digit local-government code"))
+    sites: list[Site] = []
+    raw_sites = data.get("sites") or []
+    if not isinstance(raw_sites, list):
+        problems.append(_problem("sites", "一覧を指定してください", "must be a list"))
+        raw_sites = []
+    for i, raw in enumerate(raw_sites):
+        if not isinstance(raw, dict):
+            problems.append(_problem(f"sites.{i}", "オブジェクトが必要です", "must be a mapping"))
+            continue
+        sites.append(
+            Site(
+                name=_text(raw, "name", f"sites.{i}.", problems, required=True),
+                address=_text(raw, "address", f"sites.{i}.", problems),
+                phone=_text(raw, "phone", f"sites.{i}.", problems),
+            )
+        )
+    desk: DeskContact | None = None
+    raw_desk = data.get("desk")
+    if raw_desk is not None:
+        if not isinstance(raw_desk, dict):
+            problems.append(_problem("desk", "オブジェクトが必要です", "must be a mapping"))
+        else:
+            desk = DeskContact(
+                name=_text(raw_desk, "name", "desk.", problems, required=True),
+                phone=_text(raw_desk, "phone", "desk.", problems),
+                email=_text(raw_desk, "email", "desk.", problems),
+                hours=_text(raw_desk, "hours", "desk.", problems),
+            )
+    thresholds = Thresholds()
+    raw_thresholds = data.get("thresholds") or {}
+    if not isinstance(raw_thresholds, dict):
+        problems.append(_problem("thresholds", "オブジェクトが必要です", "must be a mapping"))
+    else:
+        try:
+            thresholds = Thresholds.from_mapping(raw_thresholds)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    rest = {k: _text(data, k, "", problems) for k in ("name_en", "municipality", "representative", "address", "police_contact", "lawyer_contact")}
+    if problems:
+        raise InputError(problems)
+    return CompanyProfile(
+        name=name,
+        industry=industry,
+        prefecture=prefecture,
+        municipality_code=municipality_code,
+        sites=tuple(sites),
+        thresholds=thresholds,
+        desk=desk,
+        **rest,
+    )
+
+
+def load_company(path: Path) -> CompanyProfile:
+    """Read a company profile from a YAML (or JSON) file, as the CLI does."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError([_problem("company", f"ファイルを読めません: {exc}", f"cannot read file: {exc}")]) from exc
+    try:
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise InputError([_problem("company", f"形式が不正です: {exc}", f"malformed file: {exc}")]) from exc
+    if not isinstance(data, dict):
+        raise InputError([_problem("company", "オブジェクトが必要です", "must be a mapping")])
+    return company_from_mapping(data)

@@ -1,0 +1,298 @@
+"""The three output formats: PDF (embedded IPAex fonts, Japanese line breaking), DOCX and HTML.
+
+All three write the same blocks (`model.Document`), so a document reads the same whichever
+format a company picks: PDF to print or publish, DOCX to edit, HTML in the web app.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Callable
+from datetime import date
+
+from docx import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A3, A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import Flowable
+
+from kasuhara.documents.fonts import GOTHIC, MINCHO, register_fonts
+from kasuhara.documents.model import BOLD, Block, Document, strip_inline
+
+PAGE_SIZES = {"A4": A4, "A3": A3}
+FORMATS = ("pdf", "docx", "html")
+
+
+def _inline_pdf(text: str) -> str:
+    escaped = html.escape(text, quote=False)
+    return BOLD.sub(lambda m: f'<font name="{GOTHIC}">{m.group(1)}</font>', escaped)
+
+
+def _styles(doc: Document) -> dict[str, ParagraphStyle]:
+    wrap = "CJK" if doc.lang == "ja" else None
+    scale = 1.41 if doc.size == "A3" else 1.0
+    base = ParagraphStyle(
+        "body", fontName=MINCHO, fontSize=10.5 * scale, leading=17 * scale, wordWrap=wrap, spaceAfter=4 * scale
+    )
+    return {
+        "para": base,
+        "title": ParagraphStyle("title", parent=base, fontName=GOTHIC, fontSize=18 * scale, leading=26 * scale,
+                                alignment=TA_CENTER, spaceAfter=10 * scale),
+        "h2": ParagraphStyle("h2", parent=base, fontName=GOTHIC, fontSize=13.5 * scale, leading=20 * scale,
+                             spaceBefore=10 * scale, spaceAfter=5 * scale, textColor=colors.HexColor("#1f3a5f")),
+        "h3": ParagraphStyle("h3", parent=base, fontName=GOTHIC, fontSize=11.5 * scale, leading=18 * scale,
+                             spaceBefore=6 * scale, spaceAfter=3 * scale),
+        "source": ParagraphStyle("source", parent=base, fontName=GOTHIC, fontSize=7.5 * scale, leading=11 * scale,
+                                 textColor=colors.HexColor("#555555"), leftIndent=8 * scale),
+        "caution": ParagraphStyle("caution", parent=base, fontName=GOTHIC, fontSize=9 * scale, leading=14 * scale,
+                                  textColor=colors.HexColor("#7a4b00")),
+        "big": ParagraphStyle("big", parent=base, fontName=GOTHIC, fontSize=30 * scale, leading=42 * scale,
+                              alignment=TA_CENTER, spaceBefore=6 * scale, spaceAfter=12 * scale,
+                              textColor=colors.HexColor("#8b1a1a")),
+        "center": ParagraphStyle("center", parent=base, fontName=GOTHIC, fontSize=14 * scale, leading=22 * scale,
+                                 alignment=TA_CENTER),
+        "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=9 * scale, leading=13 * scale, spaceAfter=0,
+                               alignment=TA_LEFT),
+        "head": ParagraphStyle("head", parent=base, fontName=GOTHIC, fontSize=9 * scale, leading=13 * scale,
+                               spaceAfter=0),
+    }
+
+
+def _pdf_block(block: Block, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+    if block.kind == "pagebreak":
+        return [PageBreak()]
+    if block.kind in ("bullets", "numbered"):
+        items = [ListItem(Paragraph(_inline_pdf(i), st["para"]), leftIndent=14) for i in block.items]
+        kwargs: dict[str, object] = (
+            {"bulletType": "bullet", "start": "•"} if block.kind == "bullets" else {"bulletType": "1"}
+        )
+        return [ListFlowable(items, bulletFontName=MINCHO, bulletFontSize=st["para"].fontSize,
+                             leftIndent=16, **kwargs)]
+    if block.kind == "table":
+        ncols = max(len(r) for r in block.rows)
+        data = [
+            [Paragraph(_inline_pdf(c), st["head" if ri == 0 else "cell"]) for c in row + [""] * (ncols - len(row))]
+            for ri, row in enumerate(block.rows)
+        ]
+        table = Table(data, colWidths=[width / ncols] * ncols, repeatRows=1)
+        table.setStyle(TableStyle([
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]))
+        return [table, Spacer(1, 6)]
+    if block.kind == "caution":
+        cell = Table([[Paragraph(_inline_pdf(block.text), st["caution"])]], colWidths=[width])
+        cell.setStyle(TableStyle([
+            ("BOX", (0, 0), (-1, -1), 0.8, colors.HexColor("#c28a00")),
+            ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fff7e0")),
+        ]))
+        return [KeepTogether([cell, Spacer(1, 4)])]
+    return [Paragraph(_inline_pdf(block.text), st[block.kind])]
+
+
+def to_pdf(doc: Document, *, author: str, generated_on: date) -> bytes:
+    """PDF with the IPAex fonts embedded (subset) and CJK line breaking with kinsoku hanging."""
+    register_fonts()
+    pagesize = PAGE_SIZES[doc.size]
+    margin = 18 * mm if doc.size == "A4" else 24 * mm
+    buf = io.BytesIO()
+    template = SimpleDocTemplate(
+        buf, pagesize=pagesize, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
+        title=doc.title, author=author, subject=doc.kind, creator="kasuhara", lang=doc.lang, initialFontName=MINCHO,
+    )
+    st = _styles(doc)
+    story: list[Flowable] = []
+    for block in doc.blocks:
+        story.extend(_pdf_block(block, st, template.width))
+    footer_label = f"{doc.title} — {author}"
+
+    def footer(canvas: Canvas, tmpl: SimpleDocTemplate) -> None:
+        if doc.poster:
+            return
+        canvas.saveState()
+        canvas.setFont(GOTHIC, 7.5)
+        canvas.setFillColor(colors.HexColor("#666666"))
+        canvas.drawString(margin, margin / 2, footer_label)
+        canvas.drawRightString(pagesize[0] - margin, margin / 2, f"{canvas.getPageNumber()}  ({generated_on.isoformat()})")
+        canvas.restoreState()
+
+    template.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buf.getvalue()
+
+
+def _docx_runs(paragraph: object, text: str, *, font_size: float | None = None, bold_all: bool = False) -> None:
+    pos = 0
+    parts: list[tuple[str, bool]] = []
+    for m in BOLD.finditer(text):
+        parts.append((text[pos:m.start()], False))
+        parts.append((m.group(1), True))
+        pos = m.end()
+    parts.append((text[pos:], False))
+    for chunk, bold in parts:
+        if not chunk:
+            continue
+        run = paragraph.add_run(chunk)  # type: ignore[attr-defined]
+        run.bold = bold or bold_all
+        if font_size:
+            run.font.size = Pt(font_size)
+
+
+def to_docx(doc: Document, *, author: str, generated_on: date) -> bytes:
+    """An editable Word file: headings as Word headings, so a company can restyle it."""
+    d = DocxDocument()
+    section = d.sections[0]
+    if doc.size == "A3":
+        section.page_width, section.page_height = Mm(297), Mm(420)
+    else:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+    section.orientation = WD_ORIENT.PORTRAIT
+    for margin_attr in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, margin_attr, Mm(20))
+    font_name = "IPAexMincho" if doc.lang == "ja" else "Times New Roman"
+    for style_name in ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet", "List Number"):
+        style = d.styles[style_name]
+        style.font.name = font_name if style_name == "Normal" else "IPAexGothic"
+        rpr = style.element.get_or_add_rPr()
+        rfonts = rpr.find(qn("w:rFonts"))
+        if rfonts is None:
+            rfonts = rpr.makeelement(qn("w:rFonts"), {})
+            rpr.append(rfonts)
+        rfonts.set(qn("w:eastAsia"), "IPAexMincho" if style_name == "Normal" else "IPAexGothic")
+    d.styles["Normal"].font.size = Pt(10.5)
+    d.core_properties.title = doc.title
+    d.core_properties.author = author
+    d.core_properties.language = doc.lang
+    big = 40 if doc.size == "A3" else 28
+    for block in doc.blocks:
+        if block.kind == "title":
+            p = d.add_heading(level=0)
+            _docx_runs(p, block.text)
+        elif block.kind in ("h2", "h3"):
+            p = d.add_heading(level=1 if block.kind == "h2" else 2)
+            _docx_runs(p, block.text)
+        elif block.kind in ("bullets", "numbered"):
+            for item in block.items:
+                p = d.add_paragraph(style="List Bullet" if block.kind == "bullets" else "List Number")
+                _docx_runs(p, item)
+        elif block.kind == "table":
+            ncols = max(len(r) for r in block.rows)
+            table = d.add_table(rows=0, cols=ncols)
+            table.style = "Table Grid"
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            for ri, row in enumerate(block.rows):
+                cells = table.add_row().cells
+                for ci, text in enumerate(row):
+                    cells[ci].text = ""
+                    _docx_runs(cells[ci].paragraphs[0], text, font_size=9, bold_all=ri == 0)
+        elif block.kind == "pagebreak":
+            d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        else:
+            p = d.add_paragraph()
+            size = {"source": 8.0, "caution": 9.5, "big": float(big), "center": 14.0}.get(block.kind)
+            _docx_runs(p, block.text, font_size=size, bold_all=block.kind in ("big", "center", "caution"))
+            if block.kind in ("big", "center"):
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            if block.kind == "right":
+                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if block.kind == "source":
+                for run in p.runs:
+                    run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+            if block.kind == "caution":
+                for run in p.runs:
+                    run.font.color.rgb = RGBColor(0x7A, 0x4B, 0x00)
+    footer = section.footer.paragraphs[0]
+    footer.text = f"{doc.title} — {author} ({generated_on.isoformat()})"
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def _inline_html(text: str) -> str:
+    return BOLD.sub(r"<strong>\1</strong>", html.escape(text))
+
+
+def to_html_fragment(doc: Document) -> str:
+    """The document body as HTML, for a web page to place inside its layout."""
+    out: list[str] = [f'<article class="kdoc kdoc-{doc.kind} kdoc-{doc.size.lower()}" lang="{doc.lang}">']
+    tags = {"title": "h1", "h2": "h2", "h3": "h3"}
+    for b in doc.blocks:
+        if b.kind in tags:
+            out.append(f"<{tags[b.kind]}>{_inline_html(b.text)}</{tags[b.kind]}>")
+        elif b.kind in ("bullets", "numbered"):
+            tag = "ul" if b.kind == "bullets" else "ol"
+            out.append(f"<{tag}>" + "".join(f"<li>{_inline_html(i)}</li>" for i in b.items) + f"</{tag}>")
+        elif b.kind == "table":
+            head, *rows = b.rows
+            out.append(
+                "<table><thead><tr>" + "".join(f"<th>{_inline_html(c)}</th>" for c in head) + "</tr></thead><tbody>"
+                + "".join("<tr>" + "".join(f"<td>{_inline_html(c)}</td>" for c in r) + "</tr>" for r in rows)
+                + "</tbody></table>"
+            )
+        elif b.kind == "pagebreak":
+            out.append('<hr class="kdoc-pagebreak">')
+        else:
+            cls = {"source": "kdoc-source", "caution": "kdoc-caution", "big": "kdoc-big", "center": "kdoc-center",
+                   "right": "kdoc-right"}.get(b.kind, "")
+            attr = f' class="{cls}"' if cls else ""
+            out.append(f"<p{attr}>{_inline_html(b.text)}</p>")
+    out.append("</article>")
+    return "\n".join(out)
+
+
+HTML_CSS = """
+body{font-family:"IPAexMincho","Noto Serif CJK JP",serif;max-width:48rem;margin:2rem auto;line-height:1.8;padding:0 1rem}
+h1,h2,h3,.kdoc-big,.kdoc-center{font-family:"IPAexGothic","Noto Sans CJK JP",sans-serif}
+h1{text-align:center}.kdoc-big{font-size:2.4rem;text-align:center;color:#8b1a1a}.kdoc-center{text-align:center;font-size:1.3rem}
+.kdoc-right{text-align:right}.kdoc-source{font-size:.8rem;color:#555;margin-left:1rem}
+.kdoc-caution{border:1px solid #c28a00;background:#fff7e0;padding:.4rem .6rem;color:#7a4b00}
+table{border-collapse:collapse;width:100%}td,th{border:1px solid #888;padding:.2rem .4rem;vertical-align:top}
+th{background:#e8eef5}
+"""
+
+
+def to_html(doc: Document, *, author: str, generated_on: date) -> bytes:
+    """A standalone HTML file (the CLI's `--format html`)."""
+    page = (
+        f'<!doctype html><html lang="{doc.lang}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(doc.title)}</title><meta name=\"author\" content=\"{html.escape(author)}\">"
+        f"<style>{HTML_CSS}</style></head><body>{to_html_fragment(doc)}"
+        f'<footer class="kdoc-source">{html.escape(author)} — {generated_on.isoformat()}</footer></body></html>'
+    )
+    return page.encode("utf-8")
+
+
+WRITERS: dict[str, Callable[..., bytes]] = {"pdf": to_pdf, "docx": to_docx, "html": to_html}
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+}
+
+
+def render(doc: Document, fmt: str, *, author: str, generated_on: date) -> bytes:
+    return WRITERS[fmt](doc, author=author, generated_on=generated_on)
+
+
+__all__ = ["FORMATS", "MEDIA_TYPES", "render", "strip_inline", "to_html_fragment"]
