@@ -1,0 +1,633 @@
+"""The MHLW two-axis judgment: facts → determination, behaviours, offences, rules, actions, trace.
+
+The order of the questions is the manual's: first the behaviours (reported, inferred from the
+company's limits, screened from what was said), then the demand axis (is the demand valid?),
+then the manner axis (are the means and manner socially appropriate in light of it?), then what
+law applies on that date in that place, then what to do, safety first. Every step is written to
+the trace with its source so a supervisor (or a court) can follow the reasoning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kasuhara.company import Thresholds
+from kasuhara.errors import Message, NotInForceError
+from kasuhara.findings import Screener, ScreenFinding
+from kasuhara.judge.facts import Facts
+from kasuhara.knowledge import (
+    Action,
+    Behaviour,
+    DeterminationInfo,
+    KnowledgeBase,
+    Offence,
+    Penalty,
+    ResponseType,
+    Rule,
+    Situation,
+    Source,
+    load_knowledge_base,
+)
+from kasuhara.knowledge.model import URGENCIES, message_dict, sources_dicts
+from kasuhara.knowledge.vocabulary import CHANNELS, DEMAND_KINDS, ORIGINS, VALIDITIES
+
+ORIGIN_ORDER = ("reported", "inferred", "screened")
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Words from an utterance that a screener flagged."""
+
+    utterance_index: int
+    text: str
+    score: float
+    reason: Message
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "utterance_index": self.utterance_index,
+            "text": self.text,
+            "score": round(self.score, 4),
+            "reason": message_dict(self.reason),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FoundBehaviour:
+    behaviour: Behaviour
+    category_label: Message
+    origin: str
+    basis: Message
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        b = self.behaviour
+        return {
+            "id": b.id,
+            "label": message_dict(b.label),
+            "category": {"id": b.category, "label": message_dict(self.category_label)},
+            "regardless_of_demand": b.regardless_of_demand,
+            "origin": self.origin,
+            "basis": message_dict(self.basis),
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FoundOffence:
+    offence: Offence
+    name: Message
+    penalty: Penalty
+    elements_to_verify: tuple[Message, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        o = self.offence
+        return {
+            "id": o.id,
+            "article": o.article,
+            "law": {"id": o.law, **message_dict(o.law_name)},
+            "name": message_dict(self.name),
+            "penalty": self.penalty.to_dict(),
+            "complaint_required": o.complaint_required,
+            "complaint_basis": o.complaint_basis,
+            "attempt_punishable": o.attempt_punishable,
+            "attempt_basis": o.attempt_basis,
+            "elements_to_verify": [message_dict(e) for e in self.elements_to_verify],
+            "sources": sources_dicts(o.sources),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FoundAction:
+    action: Action
+    reasons: tuple[str, ...]
+    conditions: tuple[Message, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.action
+        return {
+            "id": a.id,
+            "urgency": a.urgency,
+            "label": message_dict(a.label),
+            "text": message_dict(a.text),
+            "because_of": list(self.reasons),
+            "conditions": [message_dict(c) for c in self.conditions],
+            "sources": sources_dicts(a.sources),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TraceStep:
+    """One question the judgment asked, its answer and where the rule comes from."""
+
+    step: str
+    question: Message
+    answer: Message
+    sources: tuple[Source, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "question": message_dict(self.question),
+            "answer": message_dict(self.answer),
+            "sources": sources_dicts(self.sources),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Axis:
+    """The result on one MHLW axis with the reason for it."""
+
+    result: str
+    label: Message
+    reason: Message
+    sources: tuple[Source, ...]
+    extra: tuple[tuple[str, Any], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "result": self.result,
+            "label": message_dict(self.label),
+            "reason": message_dict(self.reason),
+            "sources": sources_dicts(self.sources),
+        }
+        out.update(dict(self.extra))
+        return out
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The judgment of one incident. `to_dict()` is the `--format json` contract."""
+
+    facts: Facts
+    thresholds: Thresholds
+    knowledge_base_version: str
+    determination: DeterminationInfo
+    demand_assessment: Axis
+    manner_assessment: Axis
+    behaviours: tuple[FoundBehaviour, ...]
+    offences: tuple[FoundOffence, ...]
+    applicable_rules: tuple[Rule, ...]
+    response_types: tuple[ResponseType, ...]
+    actions: tuple[FoundAction, ...]
+    screening: dict[str, Any]
+    trace: tuple[TraceStep, ...]
+    place: Message
+    notes: tuple[Message, ...] = field(default=())
+
+    @property
+    def behaviour_ids(self) -> tuple[str, ...]:
+        return tuple(b.behaviour.id for b in self.behaviours)
+
+    @property
+    def offence_ids(self) -> tuple[str, ...]:
+        return tuple(o.offence.id for o in self.offences)
+
+    @property
+    def action_ids(self) -> tuple[str, ...]:
+        return tuple(a.action.id for a in self.actions)
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.applicable_rules)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.determination
+        return {
+            "knowledge_base_version": self.knowledge_base_version,
+            "determination": d.id,
+            "determination_label": message_dict(d.label),
+            "determination_explanation": message_dict(d.explanation),
+            "occurred_on": self.facts.occurred_on.isoformat(),
+            "place": message_dict(self.place),
+            "facts": self.facts.to_dict(),
+            "thresholds": self.thresholds.to_dict(),
+            "demand_assessment": self.demand_assessment.to_dict(),
+            "manner_assessment": self.manner_assessment.to_dict(),
+            "behaviours": [b.to_dict() for b in self.behaviours],
+            "offences": [o.to_dict() for o in self.offences],
+            "applicable_rules": [_rule_dict(r) for r in self.applicable_rules],
+            "response_types": [{"id": r.id, "label": message_dict(r.label)} for r in self.response_types],
+            "actions": [a.to_dict() for a in self.actions],
+            "screening": self.screening,
+            "notes": [message_dict(n) for n in self.notes],
+            "trace": [t.to_dict() for t in self.trace],
+        }
+
+
+def _rule_dict(rule: Rule) -> dict[str, Any]:
+    out = rule.to_dict()
+    del out["scope"]
+    return out
+
+
+def _m(ja: str, en: str) -> Message:
+    return Message(ja, en)
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def judge(
+    facts: Facts,
+    *,
+    kb: KnowledgeBase | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    screener: Screener | None = None,
+) -> Assessment:
+    """Judge one incident. Raises `NotInForceError` for dates the knowledge base does not cover."""
+    kb = kb or load_knowledge_base()
+    on = facts.occurred_on
+    if on < kb.coverage_from:
+        raise NotInForceError(
+            _m(
+                f"知識ベースは{kb.coverage_from.isoformat()}以降の行為を対象としています（発生日: {on.isoformat()}）",
+                f"the knowledge base covers conduct from {kb.coverage_from.isoformat()} (incident date: {on.isoformat()})",
+            )
+        )
+    trace: list[TraceStep] = []
+    notes: list[Message] = []
+
+    # 1. when: the penalty is keyed to the date of the conduct
+    when_answer = (
+        _m(f"{on.isoformat()}（入力された日時による）", f"{on.isoformat()} (from the facts)")
+        if facts.date_given
+        else _m(f"{on.isoformat()}（日時の入力がないため今日の日付）", f"{on.isoformat()} (no date given: today)")
+    )
+    trace.append(TraceStep("date", _m("いつの行為か（罰則は行為時の法による）", "When was the conduct? (penalties follow the law at that time)"),
+                           when_answer, kb.text_sources["conduct_date"]))
+
+    # 2. where
+    place, place_trace = _place(kb, facts)
+    trace.append(place_trace)
+
+    # 3. behaviours: reported, inferred, screened
+    found: dict[str, FoundBehaviour] = {}
+    for bid in facts.behaviours:
+        b = kb.behaviour(bid)
+        found[bid] = FoundBehaviour(b, kb.category(b.category).label, "reported",
+                                    _m("事実として申告されました", "reported in the facts"))
+    _infer(kb, facts, thresholds, found, trace)
+    screening = _screen(kb, facts, screener, found, trace)
+
+    behaviours = tuple(sorted(found.values(), key=lambda f: (ORIGIN_ORDER.index(f.origin), kb.behaviour_ids.index(f.behaviour.id))))
+    present = frozenset(found)
+    situation = Situation(
+        behaviours=present,
+        channel=facts.channel,
+        demand_kind=facts.demand.kind,
+        injury=facts.injury,
+        public=facts.public,
+        asked_to_leave=facts.asked_to_leave,
+        public_official=facts.staff_is_public_official,
+    )
+
+    # 4. the two axes
+    demand_axis = _demand_axis(kb, facts)
+    trace.append(TraceStep("demand", _m("要求の内容に妥当性はあるか（第1の軸）", "Is the demand valid? (first axis)"),
+                           demand_axis.reason, demand_axis.sources))
+    manner_axis = _manner_axis(kb, behaviours, demand_axis.result)
+    trace.append(TraceStep("manner", _m("要求を実現するための手段・態様は社会通念上相当か（第2の軸）",
+                                        "Are the means and manner socially appropriate? (second axis)"),
+                           manner_axis.reason, manner_axis.sources))
+
+    determination_id = _determine(demand_axis.result, manner_axis.result)
+    determination = kb.determination(determination_id)
+    statutory = [r for r in kb.rules_in_force(on=on) if r.id == "national_act"]
+    answer = _m(f"{determination.label.ja}: {determination.explanation.ja}", f"{determination.label.en}: {determination.explanation.en}")
+    if statutory:
+        answer = _m(answer.ja + " " + kb.text("statutory_test").ja, answer.en + " " + kb.text("statutory_test").en)
+    trace.append(TraceStep("determination", _m("判定", "Determination"), answer,
+                           determination.sources + (kb.text_sources["statutory_test"] if statutory else kb.text_sources["definition_mhlw"])))
+
+    # 5. offences on that date
+    offences = _offences(kb, situation, facts, trace)
+
+    # 6. rules in force there and then
+    rules = _rules(kb, facts, trace, notes)
+
+    # 7. actions, safety first
+    response_types, actions = _actions(kb, determination, situation, trace)
+
+    return Assessment(
+        facts=facts,
+        thresholds=thresholds,
+        knowledge_base_version=kb.version,
+        determination=determination,
+        demand_assessment=demand_axis,
+        manner_assessment=manner_axis,
+        behaviours=behaviours,
+        offences=offences,
+        applicable_rules=rules,
+        response_types=response_types,
+        actions=actions,
+        screening=screening,
+        trace=tuple(trace),
+        place=place,
+        notes=tuple(notes),
+    )
+
+
+def _place(kb: KnowledgeBase, facts: Facts) -> tuple[Message, TraceStep]:
+    q = _m("どこで起きたか（条例は場所による）", "Where did it happen? (ordinances depend on the place)")
+    loc = facts.location
+    if loc is None or loc.prefecture_code is None:
+        if loc is not None and loc.municipality_input:
+            a = _m(f"都道府県が不明です（市区町村「{loc.municipality_input}」は表にありません）。国の規範のみを確認します",
+                   f"prefecture unknown (municipality '{loc.municipality_input}' is not in the table): national rules only")
+        else:
+            a = _m("場所の入力がないため、国の規範のみを確認します", "no place given: national rules only")
+        return _m("不明", "unknown"), TraceStep("place", q, a)
+    pref = kb.prefecture(loc.prefecture_code)
+    if loc.municipality_code:
+        name_ja = f"{pref.name}{loc.municipality_name}"
+        muni = kb.find_municipality(loc.municipality_code)
+        name_en = f"{muni.name_en if muni else loc.municipality_code}, {pref.name_en}"
+        a = _m(f"{name_ja}（都道府県コード{pref.code}、市区町村コード{loc.municipality_code}）",
+               f"{name_en} (prefecture code {pref.code}, municipality code {loc.municipality_code})")
+    elif loc.municipality_input:
+        name_ja, name_en = pref.name, pref.name_en
+        a = _m(f"{pref.name}（コード{pref.code}）。市区町村「{loc.municipality_input}」は{pref.name}の表にないため、市区町村の条例は適用しません",
+               f"{pref.name_en} (code {pref.code}). Municipality '{loc.municipality_input}' is not in {pref.name_en}'s table, so no municipal ordinance applies")
+    else:
+        name_ja, name_en = pref.name, pref.name_en
+        a = _m(f"{pref.name}（コード{pref.code}）", f"{pref.name_en} (code {pref.code})")
+    return _m(name_ja, name_en), TraceStep("place", q, a)
+
+
+def _infer(kb: KnowledgeBase, facts: Facts, t: Thresholds, found: dict[str, FoundBehaviour],
+           trace: list[TraceStep]) -> None:
+    """Infer behaviours from the company's limits: time, contacts, repeated requests to leave."""
+
+    def add(bid: str, basis: Message) -> None:
+        if bid in found:
+            return
+        b = kb.behaviour(bid)
+        found[bid] = FoundBehaviour(b, kb.category(b.category).label, "inferred", basis)
+
+    limit = t.time_limit_minutes
+    if facts.duration_minutes is not None:
+        d = _num(facts.duration_minutes)
+        q = _m(f"対応時間は会社の上限（{limit}分）を超えたか", f"Did the contact run past the company's limit ({limit} min)?")
+        if facts.duration_minutes > limit and not facts.demand.is_valid:
+            basis = _m(f"{d}分間の対応が会社の上限{limit}分を超え、要求は妥当とは言えません",
+                       f"the contact lasted {d} min, past the company's {limit}-min limit, on a demand that is not valid")
+            add("prolonged_restraint", basis)
+            a = _m(f"はい（{d}分 > {limit}分）。要求が妥当でないため「長時間の拘束」と推定します",
+                   f"yes ({d} > {limit} min); the demand is not valid, so prolonged restraint is inferred")
+        elif facts.duration_minutes > limit:
+            a = _m(f"はい（{d}分 > {limit}分）。ただし要求が妥当なため、時間だけで拘束とは推定しません",
+                   f"yes ({d} > {limit} min), but the demand is valid, so time alone does not make it restraint")
+        else:
+            a = _m(f"いいえ（{d}分 ≤ {limit}分）", f"no ({d} ≤ {limit} min)")
+        trace.append(TraceStep("time_limit", q, a, kb.text_sources["time_limit"]))
+
+    if facts.contacts_in_period is not None:
+        c = facts.contacts_in_period
+        n, days = t.repeat_contacts, t.repeat_days
+        q = _m(f"連絡回数は会社の上限（{days}日間に{n}回）を超えたか",
+               f"Did contacts exceed the company's limit ({n} in {days} days)?")
+        if c.days <= days:
+            over = c.count > n
+            how = _m(f"{c.days}日間に{c.count}回", f"{c.count} in {c.days} days")
+        else:
+            # a longer period: compare the average rate over the company's window
+            rate = c.count * days / c.days
+            over = rate > n
+            how = _m(f"{c.days}日間に{c.count}回（{days}日あたり平均{rate:.1f}回）",
+                     f"{c.count} in {c.days} days (average {rate:.1f} per {days} days)")
+        if over:
+            add("repeated_contact", _m(f"{how.ja}は会社の上限（{days}日間に{n}回）を超えています",
+                                       f"{how.en} exceeds the company's limit ({n} in {days} days)"))
+            a = _m(f"はい（{how.ja}）。「継続的・執拗な言動」と推定します", f"yes ({how.en}): repeated contact inferred")
+        else:
+            a = _m(f"いいえ（{how.ja}）", f"no ({how.en})")
+        trace.append(TraceStep("contact_limit", q, a, kb.behaviour("repeated_contact").sources))
+
+    if facts.asked_to_leave:
+        q = _m("退去・通話終了を求めても応じなかったか", "Did the person ignore requests to leave or end the contact?")
+        if facts.asked_to_leave >= 2:
+            add("refusal_to_leave", _m(f"退去・終了を{facts.asked_to_leave}回求めており、少なくとも1回は応じていません",
+                                       f"staff asked {facts.asked_to_leave} times to leave or end the contact, so at least one request was ignored"))
+            a = _m(f"{facts.asked_to_leave}回求めたため、応じなかったと推定します（居座り・不退去）",
+                   f"asked {facts.asked_to_leave} times: refusal to leave inferred")
+        else:
+            a = _m("1回求めたのみで、応じなかったかは申告によります", "asked once; whether it was ignored depends on what is reported")
+        trace.append(TraceStep("asked_to_leave", q, a, kb.behaviour("refusal_to_leave").sources))
+
+
+def _screen(kb: KnowledgeBase, facts: Facts, screener: Screener | None, found: dict[str, FoundBehaviour],
+            trace: list[TraceStep]) -> dict[str, Any]:
+    q = _m("発言から行為が読み取れるか", "Do the utterances show any behaviour?")
+    if not facts.utterances:
+        return {"status": "no_utterances", "utterances": 0, "findings": 0}
+    if screener is None:
+        trace.append(TraceStep("screening", q, _m(f"発言{len(facts.utterances)}件は未判定です（判定機能が接続されていません）",
+                                                   f"{len(facts.utterances)} utterance(s) not yet screened (no screener connected)")))
+        return {"status": "not_screened", "utterances": len(facts.utterances), "findings": 0}
+    findings: Sequence[ScreenFinding] = screener(list(facts.utterances))
+    known = set(kb.behaviour_ids)
+    grouped: dict[str, list[Evidence]] = {}
+    ignored: list[str] = []
+    for f in findings:
+        if f.behaviour_id not in known:
+            ignored.append(f.behaviour_id)
+            continue
+        grouped.setdefault(f.behaviour_id, []).append(Evidence(f.utterance_index, f.evidence, f.score, f.reason))
+    for bid, evidence in grouped.items():
+        if bid in found:
+            prev = found[bid]
+            found[bid] = FoundBehaviour(prev.behaviour, prev.category_label, prev.origin, prev.basis,
+                                        prev.evidence + tuple(evidence))
+            continue
+        b = kb.behaviour(bid)
+        quoted = "」「".join(e.text for e in evidence[:3])
+        basis = _m(f"発言の自動判定: 「{quoted}」（{evidence[0].reason.ja}）", f"screened utterance: 「{quoted}」 ({evidence[0].reason.en})")
+        found[bid] = FoundBehaviour(b, kb.category(b.category).label, "screened", basis, tuple(evidence))
+    if grouped:
+        a = _m("発言から次の行為を検出しました: " + "、".join(kb.behaviour(b).label.ja for b in grouped),
+               "found in the utterances: " + ", ".join(kb.behaviour(b).label.en for b in grouped))
+    else:
+        a = _m("発言から行為は検出されませんでした", "no behaviour found in the utterances")
+    if ignored:
+        a = _m(a.ja + f"（不明なID {', '.join(sorted(set(ignored)))} は無視しました）",
+               a.en + f" (ignored unknown ids {', '.join(sorted(set(ignored)))})")
+    trace.append(TraceStep("screening", q, a))
+    return {"status": "screened", "utterances": len(facts.utterances), "findings": len(findings)}
+
+
+def _demand_axis(kb: KnowledgeBase, facts: Facts) -> Axis:
+    d = facts.demand
+    sources = kb.text_sources["definition_mhlw"]
+    kind = DEMAND_KINDS[d.kind]
+    extra = (("kind", d.kind), ("validity", d.validity), ("related_to_service", d.related_to_service))
+    if d.kind == "none":
+        return Axis("no_demand", _m("要求なし", "no demand"),
+                    _m("要求はありません。手段・態様だけで判断します", "there is no demand; the manner alone is judged"), sources, extra)
+    if not d.related_to_service:
+        return Axis("unrelated", _m("商品・サービスと無関係", "unrelated to the service"),
+                    _m(f"要求（{kind.ja}）は商品・サービスと関係がなく、妥当性がありません",
+                       f"the demand ({kind.en}) is unrelated to the product or service, so it is not valid"), sources, extra)
+    v = VALIDITIES[d.validity]
+    reasons = {
+        "valid": _m(f"要求（{kind.ja}）には妥当性があります", f"the demand ({kind.en}) is valid"),
+        "partially_valid": _m(f"要求（{kind.ja}）は一部に妥当性があります（妥当な範囲を超える部分には応じる必要はありません）",
+                              f"the demand ({kind.en}) is partly valid (the part beyond what is owed need not be met)"),
+        "invalid": _m(f"要求（{kind.ja}）には妥当性がありません（商品・サービスに瑕疵・過失がない、又は要求が過大）",
+                      f"the demand ({kind.en}) is not valid (no fault in the product or service, or the demand is out of proportion)"),
+        "unknown": _m(f"要求（{kind.ja}）の妥当性は、事実を確認するまで分かりません",
+                      f"whether the demand ({kind.en}) is valid is unknown until the facts are checked"),
+    }
+    return Axis(d.validity, v, reasons[d.validity], sources, extra)
+
+
+def _manner_axis(kb: KnowledgeBase, behaviours: tuple[FoundBehaviour, ...], demand: str) -> Axis:
+    sources = kb.text_sources["definition_mhlw"] + kb.category("demand_dependent").sources
+    regardless = [f for f in behaviours if f.behaviour.regardless_of_demand]
+    dependent = [f for f in behaviours if not f.behaviour.regardless_of_demand]
+    ids = (("behaviours", [f.behaviour.id for f in regardless + dependent]),)
+    if regardless:
+        names_ja = "、".join(f.behaviour.label.ja for f in regardless)
+        names_en = ", ".join(f.behaviour.label.en for f in regardless)
+        return Axis("inappropriate_regardless_of_demand", _m("不相当（要求内容にかかわらず）", "inappropriate whatever the demand"),
+                    _m(f"{names_ja}は、要求の内容にかかわらず社会通念上不相当とされる可能性が高い言動です",
+                       f"{names_en}: conduct likely to be socially inappropriate whatever the demand"), sources, ids)
+    if dependent:
+        names_ja = "、".join(f.behaviour.label.ja for f in dependent)
+        names_en = ", ".join(f.behaviour.label.en for f in dependent)
+        if demand in ("invalid", "unrelated", "partially_valid", "no_demand"):
+            return Axis("inappropriate_given_demand", _m("不相当（要求の妥当性に照らして）", "inappropriate in light of the demand"),
+                        _m(f"{names_ja}は、妥当性のない（又は妥当な範囲を超える）要求に照らして不相当です",
+                           f"{names_en}: inappropriate in light of a demand that is not valid (or goes beyond what is owed)"), sources, ids)
+        if demand == "unknown":
+            return Axis("depends_on_demand", _m("要求の妥当性による", "depends on the demand's validity"),
+                        _m(f"{names_ja}が不相当かは要求の妥当性によるため、事実確認が必要です",
+                           f"whether {names_en} is inappropriate depends on the demand's validity: check the facts"), sources, ids)
+        return Axis("appropriate", _m("相当", "appropriate"),
+                    _m(f"要求が妥当なため、{names_ja}は不相当とは言えません（要求が本当に妥当か、申告内容を確認してください）",
+                       f"the demand is valid, so {names_en} is not inappropriate (check that the demand really is valid)"), sources, ids)
+    return Axis("appropriate", _m("相当", "appropriate"),
+                _m("社会通念上不相当な手段・態様は見当たりません", "no socially inappropriate means or manner found"), sources, ids)
+
+
+def _determine(demand: str, manner: str) -> str:
+    """The manual's decision, in the issue's order of precedence."""
+    if manner in ("inappropriate_regardless_of_demand", "inappropriate_given_demand"):
+        return "customer_harassment"
+    if demand in ("invalid", "unrelated"):
+        return "unjustified_demand"
+    if demand in ("unknown", "no_demand") or manner == "depends_on_demand":
+        return "needs_fact_finding"
+    return "legitimate_complaint"
+
+
+def _offences(kb: KnowledgeBase, s: Situation, facts: Facts, trace: list[TraceStep]) -> tuple[FoundOffence, ...]:
+    on = facts.occurred_on
+    out: list[FoundOffence] = []
+    for o in kb.offences:
+        relevant = not o.triggers.isdisjoint(s.behaviours)
+        if o.applies_when(s):
+            penalty = o.penalty_on(on)
+            elements = list(o.elements)
+            if o.id == "208" and facts.injury is None:
+                elements.append(_m("けがの有無（けががあれば第204条 傷害）", "whether anyone was injured (if so, art. 204 injury)"))
+            if o.complaint_required:
+                elements.append(_m(f"告訴が必要です（{o.complaint_basis}）", f"a criminal complaint (告訴) is required ({o.complaint_basis})"))
+            name = o.name_on(on)
+            out.append(FoundOffence(o, name, penalty, tuple(elements)))
+            law = o.law_name
+            status = "" if penalty.status != "U" else "（条文の文言は未確認）"
+            status_en = "" if penalty.status != "U" else " (wording unconfirmed)"
+            shown = penalty.text if not penalty.resolved_text else f"{penalty.text}（{penalty.resolved_text}）"
+            trace.append(TraceStep(
+                f"offence:{o.id}",
+                _m(f"{law.ja}第{o.article}条（{name.ja}）の要件に当たる事実があるか", f"Do the facts fit {law.en} art. {o.article} ({name.en})?"),
+                _m(f"当たる可能性があります。{on.isoformat()}の行為の法定刑: {shown}（{penalty.effective_from.isoformat()}から）{status}",
+                   f"possibly. Penalty for conduct on {on.isoformat()}: {shown} (from {penalty.effective_from.isoformat()}){status_en}"),
+                penalty.sources,
+            ))
+        elif relevant:
+            trace.append(TraceStep(
+                f"offence:{o.id}",
+                _m(f"{o.law_name.ja}第{o.article}条（{o.name.ja}）の要件に当たる事実があるか", f"Do the facts fit {o.law_name.en} art. {o.article} ({o.name.en})?"),
+                _m(f"現時点の事実では当たりません: {o.unmet.ja}", f"not on the facts given: {o.unmet.en}"),
+                o.sources,
+            ))
+    return tuple(out)
+
+
+def _rules(kb: KnowledgeBase, facts: Facts, trace: list[TraceStep], notes: list[Message]) -> tuple[Rule, ...]:
+    on = facts.occurred_on
+    pref = facts.location.prefecture_code if facts.location else None
+    muni = facts.location.municipality_code if facts.location else None
+    rules = kb.rules_in_force(on=on, prefecture_code=pref, municipality_code=muni)
+    for r in rules:
+        if not r.from_confirmed:
+            notes.append(_m(f"{r.title.ja}の施行日は未確認です", f"the in-force date of {r.title.en} is unconfirmed"))
+    listed = "、".join(r.title.ja for r in rules) or "なし"
+    listed_en = "; ".join(r.title.en for r in rules) or "none"
+    answer_ja, answer_en = f"{on.isoformat()}時点で適用: {listed}", f"in force on {on.isoformat()}: {listed_en}"
+    if "national_act" not in {r.id for r in rules}:
+        act = kb.rule("national_act")
+        answer_ja += f"。改正労働施策総合推進法の措置義務は{act.effective_from}施行のため、この日には適用されません"
+        answer_en += f". The amended act's duty applies from {act.effective_from}, not on this date"
+    for r in kb.rules_for_place(prefecture_code=pref, municipality_code=muni):
+        if r in rules:
+            continue
+        if r.pending:
+            answer_ja += f"。{r.title.ja}は未施行です"
+            answer_en += f". {r.title.en} is pending, not in force"
+        else:
+            answer_ja += f"。{r.title.ja}は{r.effective_from}施行のため、この日には適用されません"
+            answer_en += f". {r.title.en} is in force from {r.effective_from}, not on this date"
+    if facts.location and facts.location.municipality_input and not muni:
+        answer_ja += f"。市区町村「{facts.location.municipality_input}」は表にないため市区町村条例は確認していません"
+        answer_en += f". Municipality '{facts.location.municipality_input}' is not in the table: no municipal ordinance checked"
+    sources: tuple[Source, ...] = tuple(s for r in rules for s in r.sources[:1])
+    trace.append(TraceStep("rules", _m("その日その場所で適用される法令・条例は何か", "Which statutes and ordinances apply there and then?"),
+                           _m(answer_ja, answer_en), sources))
+    return rules
+
+
+def _actions(kb: KnowledgeBase, determination: DeterminationInfo, s: Situation,
+             trace: list[TraceStep]) -> tuple[tuple[ResponseType, ...], tuple[FoundAction, ...]]:
+    reasons: dict[str, list[str]] = {}
+    conditions: dict[str, list[Message]] = {}
+    types: list[ResponseType] = []
+    if determination.id == "customer_harassment":
+        for rt in kb.response_types:
+            applies = rt.applies_when(s) if rt.applies_when is not None else not rt.triggers.isdisjoint(s.behaviours)
+            if not applies:
+                continue
+            types.append(rt)
+            for step in rt.steps:
+                if step.when is not None and not step.when(s):
+                    continue
+                reasons.setdefault(step.action, []).append(rt.id)
+                if step.when_text is not None:
+                    conditions.setdefault(step.action, []).append(step.when_text)
+    for a in determination.actions:
+        reasons.setdefault(a, []).append(determination.id)
+    found = [FoundAction(kb.action(a), tuple(r), tuple(conditions.get(a, ()))) for a, r in reasons.items()]
+    found.sort(key=lambda f: (URGENCIES.index(f.action.urgency), f.action.rank))
+    if types:
+        ans = _m("対応類型: " + "、".join(t.label.ja for t in types) + "。安全確保を最優先に次の順で対応します",
+                 "response types: " + ", ".join(t.label.en for t in types) + ". Act in this order, safety first")
+    else:
+        ans = _m(f"{determination.label.ja}としての対応", f"the response to {determination.label.en}")
+    sources = tuple(s for t in types for s in t.sources) or determination.sources
+    trace.append(TraceStep("actions", _m("どう対応するか（厚生労働省マニュアルの類型別対応）", "What to do (the MHLW manual's response by type)"),
+                           ans, sources))
+    return tuple(types), tuple(found)
+
+
+def describe_channel(channel: str) -> Message:
+    return CHANNELS[channel]
+
+
+def describe_origin(origin: str) -> Message:
+    return ORIGINS[origin]

@@ -1,0 +1,132 @@
+"""The assessment as text for a person: the answer first, then why, then what to do.
+
+Japanese by default; English on request. Legal text (penalty clauses) stays in Japanese in both,
+with an English gloss, because the exact wording is what matters.
+"""
+
+from __future__ import annotations
+
+from kasuhara.errors import Message
+from kasuhara.judge.engine import Assessment
+from kasuhara.knowledge.model import URGENCIES
+from kasuhara.knowledge.vocabulary import ORIGINS
+
+_HEAD = {
+    "title": Message("カスタマーハラスメント判定", "Customer-harassment assessment"),
+    "determination": Message("判定", "Determination"),
+    "date": Message("発生日", "Date"),
+    "place": Message("場所", "Place"),
+    "demand": Message("要求の妥当性（第1の軸）", "Demand validity (first axis)"),
+    "manner": Message("手段・態様（第2の軸）", "Means and manner (second axis)"),
+    "behaviours": Message("認められる行為", "Behaviours found"),
+    "offences": Message("成立し得る犯罪", "Offences that may apply"),
+    "rules": Message("適用される法令・条例", "Statutes and ordinances in force"),
+    "actions": Message("対応（緊急度順）", "Actions (most urgent first)"),
+    "trace": Message("判断の経過", "How the judgment was reached"),
+    "notes": Message("注意", "Notes"),
+    "none": Message("なし", "none"),
+    "penalty": Message("法定刑", "Penalty"),
+    "complaint": Message("告訴が必要", "criminal complaint required"),
+    "verify": Message("確認すべき要件", "Elements to verify"),
+    "screening": Message("発言の判定", "Screening"),
+    "kb": Message("知識ベース版", "Knowledge base version"),
+    "unconfirmed": Message("未確認", "unconfirmed"),
+    "source": Message("出典", "source"),
+}
+
+_URGENCY = {
+    "immediate": Message("直ちに", "immediately"),
+    "urgent": Message("至急", "urgent"),
+    "soon": Message("速やかに", "soon"),
+    "follow_up": Message("事後に", "follow-up"),
+}
+
+
+def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = True) -> str:
+    """Render the assessment for a person, in `lang` (ja or en)."""
+    L = "en" if lang == "en" else "ja"
+
+    def h(key: str) -> str:
+        return _HEAD[key].in_(L)
+
+    def t(m: Message) -> str:
+        return m.in_(L)
+
+    a = assessment
+    lines: list[str] = [f"■ {h('title')}", ""]
+    lines.append(f"{h('determination')}: {t(a.determination.label)}  [{a.determination.id}]")
+    lines.append(f"  {t(a.determination.explanation)}")
+    lines.append(f"{h('date')}: {a.facts.occurred_on.isoformat()}    {h('place')}: {t(a.place)}")
+    lines.append("")
+    lines.append(f"{h('demand')}: {t(a.demand_assessment.label)}")
+    lines.append(f"  {t(a.demand_assessment.reason)}")
+    lines.append(f"{h('manner')}: {t(a.manner_assessment.label)}")
+    lines.append(f"  {t(a.manner_assessment.reason)}")
+    lines.append("")
+    lines.append(f"■ {h('behaviours')}")
+    if not a.behaviours:
+        lines.append(f"  {h('none')}")
+    for b in a.behaviours:
+        lines.append(f"  - {t(b.behaviour.label)} [{b.behaviour.id}] ({t(ORIGINS[b.origin])}): {t(b.basis)}")
+    if a.screening.get("status") == "not_screened":
+        lines.append(
+            "  "
+            + (f"({h('screening')}: 発言{a.screening['utterances']}件は未判定)" if L == "ja"
+               else f"({h('screening')}: {a.screening['utterances']} utterance(s) not yet screened)")
+        )
+    lines.append("")
+    lines.append(f"■ {h('offences')}")
+    if not a.offences:
+        lines.append(f"  {h('none')}")
+    for o in a.offences:
+        off = o.offence
+        art = f"{off.law_name.ja}第{off.article}条" if L == "ja" else f"{off.law_name.en} art. {off.article}"
+        lines.append(f"  - {art} {t(o.name)}")
+        p = o.penalty
+        text = p.text if not p.resolved_text else f"{p.text}（{p.resolved_text}）"
+        mark = f" [{h('unconfirmed')}]" if p.status == "U" else ""
+        lines.append(f"    {h('penalty')}: {text}{mark}")
+        if L == "en" and p.gloss_en:
+            lines.append(f"      ({p.gloss_en}; in force from {p.effective_from.isoformat()})")
+        elif L == "ja":
+            lines.append(f"      （{p.effective_from.isoformat()}以降の行為に適用）")
+        if off.complaint_required:
+            lines.append(f"    {h('complaint')} ({off.complaint_basis})")
+        lines.append(f"    {h('verify')}: " + ("、" if L == "ja" else "; ").join(t(e) for e in o.elements_to_verify))
+    lines.append("")
+    lines.append(f"■ {h('rules')}")
+    if not a.applicable_rules:
+        lines.append(f"  {h('none')}")
+    for r in a.applicable_rules:
+        mark = "" if r.from_confirmed else f" [{h('unconfirmed')}]"
+        lines.append(f"  - {t(r.title)} [{r.id}]{mark}")
+        lines.append(f"    {t(r.duty)}")
+        for m in r.measures:
+            lines.append(f"    ・{t(m)}")
+    lines.append("")
+    lines.append(f"■ {h('actions')}")
+    for i, act in enumerate(a.actions, 1):
+        urg = _URGENCY[act.action.urgency] if act.action.urgency in URGENCIES else Message("", "")
+        cond = ""
+        if act.conditions:
+            cond = " (" + ("、" if L == "ja" else "; ").join(t(c) for c in act.conditions) + ")"
+        lines.append(f"  {i}. [{t(urg)}] {t(act.action.label)} [{act.action.id}]{cond}")
+        lines.append(f"     {t(act.action.text)}")
+    if a.notes:
+        lines.append("")
+        lines.append(f"■ {h('notes')}")
+        for n in a.notes:
+            lines.append(f"  - {t(n)}")
+    if with_trace:
+        lines.append("")
+        lines.append(f"■ {h('trace')}")
+        for i, step in enumerate(a.trace, 1):
+            lines.append(f"  {i}. {t(step.question)}")
+            lines.append(f"     → {t(step.answer)}")
+            if step.sources:
+                src = step.sources[0]
+                cite = src.title + (f" {src.article}" if src.article else "")
+                lines.append(f"     [{h('source')}: {cite} ({src.status})]")
+    lines.append("")
+    lines.append(f"{h('kb')}: {a.knowledge_base_version}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,727 @@
+"""Strict loader: packaged YAML → validated `KnowledgeBase`.
+
+Law as data is only trustworthy if the data cannot be silently wrong, so every problem is an
+error that names the file and the entry: unknown keys, duplicate ids or YAML keys, missing
+sources, unsorted or overlapping dates, dangling references. Problems are collected, not
+stopped at the first, so `kasuhara kb check` can list them all.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from kasuhara.errors import KnowledgeBaseError, Message
+from kasuhara.knowledge.model import (
+    STATUSES,
+    URGENCIES,
+    Action,
+    Behaviour,
+    Category,
+    Condition,
+    DeterminationInfo,
+    KnowledgeBase,
+    Municipality,
+    Offence,
+    Penalty,
+    Prefecture,
+    ResponseType,
+    Rule,
+    Situation,
+    Source,
+    Step,
+)
+from kasuhara.knowledge.vocabulary import CHANNELS, DEMAND_KINDS, DETERMINATIONS, RULE_KINDS, SCOPES
+
+DATA_FILES = (
+    "meta.yaml",
+    "behaviours.yaml",
+    "offences.yaml",
+    "rules.yaml",
+    "actions.yaml",
+    "responses.yaml",
+    "places.yaml",
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in the data: which file, which entry, what."""
+
+    file: str
+    entry: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.entry}: {self.message}"
+
+
+class KnowledgeBaseInvalid(KnowledgeBaseError):
+    """Raised with every problem found, so a data author sees them all at once."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        listing = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(
+            Message(
+                f"知識ベースに{len(problems)}件の問題があります:\n{listing}",
+                f"the knowledge base has {len(problems)} problem(s):\n{listing}",
+            )
+        )
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (PyYAML silently keeps the last one)."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return dict(loader.construct_mapping(node, deep=deep))
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_yaml(text: str, filename: str) -> Any:
+    """Parse one data file strictly; a syntax error or duplicate key names the file."""
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise KnowledgeBaseInvalid([Problem(filename, "(file)", f"malformed YAML: {exc}")]) from exc
+
+
+def read_packaged_documents() -> dict[str, Any]:
+    """The raw parsed data files shipped in the package (the only I/O the core does)."""
+    root = resources.files("kasuhara.knowledge").joinpath("data")
+    return {
+        name: parse_yaml(root.joinpath(name).read_text(encoding="utf-8"), name) for name in DATA_FILES
+    }
+
+
+@functools.cache
+def load_knowledge_base() -> KnowledgeBase:
+    """The packaged knowledge base, validated and cached for the life of the process."""
+    return build_knowledge_base(read_packaged_documents())
+
+
+class _Checker:
+    """Collects problems while building values; each helper names file and entry."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.catalogue: dict[str, Mapping[str, Any]] = {}
+
+    def add(self, file: str, entry: str, message: str) -> None:
+        self.problems.append(Problem(file, entry, message))
+
+    def mapping(self, value: Any, file: str, entry: str, required: set[str], optional: set[str]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.add(file, entry, f"must be a mapping, got {type(value).__name__}")
+            return {}
+        for key in value:
+            if key not in required and key not in optional:
+                self.add(file, entry, f"unknown key {key!r} (allowed: {', '.join(sorted(required | optional))})")
+        for key in sorted(required):
+            if key not in value:
+                self.add(file, entry, f"missing key {key!r}")
+        return value
+
+    def text(self, value: Any, file: str, entry: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            self.add(file, entry, "must be a non-empty string")
+            return ""
+        return value
+
+    def opt_text(self, value: Any, file: str, entry: str) -> str | None:
+        return None if value is None else self.text(value, file, entry)
+
+    def boolean(self, value: Any, file: str, entry: str) -> bool:
+        if not isinstance(value, bool):
+            self.add(file, entry, "must be true or false")
+            return False
+        return value
+
+    def day(self, value: Any, file: str, entry: str) -> date | None:
+        if value is None:
+            return None
+        if not isinstance(value, date):
+            self.add(file, entry, f"must be a date YYYY-MM-DD, got {value!r}")
+            return None
+        return value
+
+    def message(self, value: Any, file: str, entry: str) -> Message:
+        data = self.mapping(value, file, entry, {"ja", "en"}, set())
+        return Message(self.text(data.get("ja"), file, f"{entry}.ja"), self.text(data.get("en"), file, f"{entry}.en"))
+
+    def opt_message(self, value: Any, file: str, entry: str) -> Message | None:
+        return None if value is None else self.message(value, file, entry)
+
+    def messages(self, value: Any, file: str, entry: str) -> tuple[Message, ...]:
+        if not isinstance(value, list):
+            self.add(file, entry, "must be a list")
+            return ()
+        return tuple(self.message(v, file, f"{entry}[{i}]") for i, v in enumerate(value))
+
+    def id_list(self, value: Any, file: str, entry: str) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.add(file, entry, "must be a list of ids")
+            return []
+        if len(set(value)) != len(value):
+            self.add(file, entry, "repeats an id")
+        return list(value)
+
+    def sources(self, value: Any, file: str, entry: str) -> tuple[Source, ...]:
+        if not isinstance(value, list) or not value:
+            self.add(file, entry, "missing sources: every entry needs at least one source")
+            return ()
+        out: list[Source] = []
+        for i, raw in enumerate(value):
+            where = f"{entry}.sources[{i}]"
+            data = self.mapping(raw, file, where, {"status"}, {"ref", "title", "article", "url", "citation", "note"})
+            ref = data.get("ref")
+            base: Mapping[str, Any] = {}
+            if ref is not None:
+                if ref not in self.catalogue:
+                    self.add(file, where, f"unknown source ref {ref!r} (define it in meta.yaml sources)")
+                else:
+                    base = self.catalogue[ref]
+            merged = {**base, **{k: v for k, v in data.items() if k != "ref"}}
+            status = merged.get("status")
+            if status not in STATUSES:
+                self.add(file, where, f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+            title = merged.get("title")
+            if not isinstance(title, str) or not title:
+                self.add(file, where, "needs a title (or a ref to the catalogue)")
+                title = ""
+            if not merged.get("url") and not merged.get("citation"):
+                self.add(file, where, "needs a url or a citation")
+            out.append(
+                Source(
+                    title=title,
+                    status=str(status),
+                    article=self.opt_text(merged.get("article"), file, f"{where}.article"),
+                    url=self.opt_text(merged.get("url"), file, f"{where}.url"),
+                    citation=self.opt_text(merged.get("citation"), file, f"{where}.citation"),
+                    note=self.opt_text(merged.get("note"), file, f"{where}.note"),
+                )
+            )
+        return tuple(out)
+
+    def entries(self, doc: Mapping[str, Any], key: str, file: str) -> list[dict[str, Any]]:
+        value = doc.get(key)
+        if not isinstance(value, list):
+            self.add(file, key, "must be a list of entries")
+            return []
+        seen: set[str] = set()
+        out: list[dict[str, Any]] = []
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                self.add(file, f"{key}[{i}]", "must be a mapping")
+                continue
+            ident = item.get("id")
+            if not isinstance(ident, str) or not ident:
+                self.add(file, f"{key}[{i}]", "missing id")
+                continue
+            if ident in seen:
+                self.add(file, ident, f"duplicate id {ident!r}")
+                continue
+            seen.add(ident)
+            out.append(item)
+        return out
+
+
+_CONDITION_KEYS = (
+    "all",
+    "any",
+    "not",
+    "behaviour",
+    "behaviours_any",
+    "injury",
+    "public",
+    "asked_to_leave",
+    "public_official",
+    "channel",
+    "demand_kind",
+)
+
+
+def _compile(ck: _Checker, raw: Any, file: str, entry: str, behaviour_ids: set[str]) -> Condition:
+    """Compile a data condition into a closure once, so judging never re-reads the data."""
+
+    def never(_: Situation) -> bool:
+        return False
+
+    if not isinstance(raw, dict) or len(raw) != 1:
+        ck.add(file, entry, f"a condition is a mapping with exactly one of {', '.join(_CONDITION_KEYS)}")
+        return never
+    ((key, value),) = raw.items()
+    if key in ("all", "any"):
+        if not isinstance(value, list) or not value:
+            ck.add(file, entry, f"{key}: must be a non-empty list of conditions")
+            return never
+        parts = tuple(_compile(ck, v, file, f"{entry}.{key}[{i}]", behaviour_ids) for i, v in enumerate(value))
+        if key == "all":
+            return lambda s: all(p(s) for p in parts)
+        return lambda s: any(p(s) for p in parts)
+    if key == "not":
+        inner = _compile(ck, value, file, f"{entry}.not", behaviour_ids)
+        return lambda s: not inner(s)
+    if key in ("behaviour", "behaviours_any"):
+        ids = [value] if key == "behaviour" else value
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+            ck.add(file, entry, f"{key}: must name behaviour ids")
+            return never
+        for ident in ids:
+            if ident not in behaviour_ids:
+                ck.add(file, entry, f"dangling reference to unknown behaviour {ident!r}")
+        wanted = frozenset(ids)
+        return lambda s: not wanted.isdisjoint(s.behaviours)
+    if key in ("injury", "public", "asked_to_leave", "public_official"):
+        if not isinstance(value, bool):
+            ck.add(file, entry, f"{key}: must be true or false")
+            return never
+        if key == "injury":
+            return lambda s: (s.injury is True) == value
+        if key == "public":
+            return lambda s: (s.public is True) == value
+        if key == "asked_to_leave":
+            return lambda s: (s.asked_to_leave > 0) == value
+        return lambda s: s.public_official == value
+    if key in ("channel", "demand_kind"):
+        vocab = CHANNELS if key == "channel" else DEMAND_KINDS
+        if not isinstance(value, list) or not value or not all(v in vocab for v in value):
+            ck.add(file, entry, f"{key}: must be a list of {', '.join(vocab)}")
+            return never
+        allowed = frozenset(value)
+        if key == "channel":
+            return lambda s: s.channel in allowed
+        return lambda s: s.demand_kind in allowed
+    ck.add(file, entry, f"unknown condition {key!r} (allowed: {', '.join(_CONDITION_KEYS)})")
+    return never
+
+
+def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
+    """Validate raw parsed data files and build the knowledge base (pure: no I/O).
+
+    Raises `KnowledgeBaseInvalid` listing every problem found.
+    """
+    ck = _Checker()
+    for name in DATA_FILES:
+        if not isinstance(documents.get(name), dict):
+            ck.add(name, "(file)", "missing, or not a mapping at the top level")
+    for name in documents:
+        if name not in DATA_FILES:
+            ck.add(name, "(file)", f"unknown data file (expected: {', '.join(DATA_FILES)})")
+    if ck.problems:
+        raise KnowledgeBaseInvalid(ck.problems)
+
+    meta = ck.mapping(documents["meta.yaml"], "meta.yaml", "(top)", {"version", "coverage", "sources", "texts"}, set())
+    version = ck.text(meta.get("version"), "meta.yaml", "version")
+    catalogue = meta.get("sources")
+    if isinstance(catalogue, dict):
+        for key, value in catalogue.items():
+            data = ck.mapping(value, "meta.yaml", f"sources.{key}", {"title"}, {"url", "citation", "note"})
+            if not data.get("url") and not data.get("citation"):
+                ck.add("meta.yaml", f"sources.{key}", "needs a url or a citation")
+            ck.catalogue[str(key)] = data
+    else:
+        ck.add("meta.yaml", "sources", "must be a mapping of source keys")
+    coverage = ck.mapping(meta.get("coverage"), "meta.yaml", "coverage", {"from", "sources"}, {"note"})
+    coverage_from = ck.day(coverage.get("from"), "meta.yaml", "coverage.from") or date(1900, 1, 1)
+    coverage_sources = ck.sources(coverage.get("sources"), "meta.yaml", "coverage")
+    texts: dict[str, Message] = {}
+    text_sources: dict[str, tuple[Source, ...]] = {}
+    raw_texts = meta.get("texts")
+    if isinstance(raw_texts, dict):
+        for key, value in raw_texts.items():
+            data = ck.mapping(value, "meta.yaml", f"texts.{key}", {"ja", "en", "sources"}, set())
+            texts[key] = Message(ck.text(data.get("ja"), "meta.yaml", f"texts.{key}.ja"),
+                                 ck.text(data.get("en"), "meta.yaml", f"texts.{key}.en"))
+            text_sources[key] = ck.sources(data.get("sources"), "meta.yaml", f"texts.{key}")
+    else:
+        ck.add("meta.yaml", "texts", "must be a mapping")
+
+    # behaviours and categories
+    bdoc = ck.mapping(documents["behaviours.yaml"], "behaviours.yaml", "(top)", {"categories", "behaviours"}, set())
+    categories: list[Category] = []
+    for item in ck.entries(bdoc, "categories", "behaviours.yaml"):
+        e = item["id"]
+        ck.mapping(item, "behaviours.yaml", e, {"id", "label", "sources"}, set())
+        categories.append(Category(e, ck.message(item.get("label"), "behaviours.yaml", f"{e}.label"),
+                                   ck.sources(item.get("sources"), "behaviours.yaml", e)))
+    category_ids = {c.id for c in categories}
+    behaviours: list[Behaviour] = []
+    for item in ck.entries(bdoc, "behaviours", "behaviours.yaml"):
+        e = item["id"]
+        ck.mapping(item, "behaviours.yaml", e,
+                   {"id", "label", "description", "category", "regardless_of_demand", "sources"}, set())
+        category = item.get("category")
+        if category not in category_ids:
+            ck.add("behaviours.yaml", e, f"dangling reference to unknown category {category!r}")
+        behaviours.append(
+            Behaviour(
+                id=e,
+                label=ck.message(item.get("label"), "behaviours.yaml", f"{e}.label"),
+                description=ck.message(item.get("description"), "behaviours.yaml", f"{e}.description"),
+                category=str(category),
+                regardless_of_demand=ck.boolean(item.get("regardless_of_demand"), "behaviours.yaml",
+                                                f"{e}.regardless_of_demand"),
+                sources=ck.sources(item.get("sources"), "behaviours.yaml", e),
+            )
+        )
+    behaviour_ids = {b.id for b in behaviours}
+
+    offences = _build_offences(ck, documents["offences.yaml"], behaviour_ids, coverage_from)
+    rules = _build_rules(ck, documents["rules.yaml"])
+    actions = _build_actions(ck, documents["actions.yaml"])
+    action_ids = {a.id for a in actions}
+    response_types, determinations = _build_responses(ck, documents["responses.yaml"], behaviour_ids, action_ids)
+    covered = {t for rt in response_types for t in rt.triggers}
+    for b in behaviours:
+        if b.id not in covered:
+            ck.add("responses.yaml", "response_types", f"behaviour {b.id!r} is not a trigger of any response type")
+    prefectures, municipalities = _build_places(ck, documents["places.yaml"])
+    prefecture_codes = {p.code for p in prefectures}
+    municipality_codes = {m.code for m in municipalities}
+    for rule in rules:
+        if rule.scope != "national" and rule.prefecture_code not in prefecture_codes:
+            ck.add("rules.yaml", rule.id, f"dangling reference to unknown prefecture {rule.prefecture_code!r}")
+        if rule.scope == "municipality" and rule.municipality_code not in municipality_codes:
+            ck.add("rules.yaml", rule.id,
+                   f"dangling reference to municipality {rule.municipality_code!r} missing from places.yaml")
+    if ck.problems:
+        raise KnowledgeBaseInvalid(ck.problems)
+    return KnowledgeBase(
+        version=version,
+        coverage_from=coverage_from,
+        coverage_sources=coverage_sources,
+        categories=tuple(categories),
+        behaviours=tuple(behaviours),
+        offences=offences,
+        rules=rules,
+        actions=actions,
+        response_types=response_types,
+        determinations=determinations,
+        prefectures=prefectures,
+        municipalities=municipalities,
+        texts=texts,
+        text_sources=text_sources,
+    )
+
+
+def _build_offences(ck: _Checker, doc: Any, behaviour_ids: set[str], coverage_from: date) -> tuple[Offence, ...]:
+    f = "offences.yaml"
+    doc = ck.mapping(doc, f, "(top)", {"laws", "offences"}, set())
+    laws: dict[str, Message] = {}
+    if isinstance(doc.get("laws"), dict):
+        laws = {k: ck.message(v, f, f"laws.{k}") for k, v in doc["laws"].items()}
+    else:
+        ck.add(f, "laws", "must be a mapping of law ids to names")
+    built: list[Offence] = []
+    for item in ck.entries(doc, "offences", f):
+        e = item["id"]
+        ck.mapping(item, f, e, {"id", "article", "law", "name", "elements", "complaint_required", "attempt",
+                                "triggers", "applies_when", "unmet", "penalties", "sources"},
+                   {"complaint_basis", "attempt_basis"})
+        law = item.get("law")
+        if law not in laws:
+            ck.add(f, e, f"dangling reference to unknown law {law!r}")
+        triggers = ck.id_list(item.get("triggers"), f, f"{e}.triggers")
+        for t in triggers:
+            if t not in behaviour_ids:
+                ck.add(f, f"{e}.triggers", f"dangling reference to unknown behaviour {t!r}")
+        penalties = _build_penalties(ck, item.get("penalties"), f, e)
+        if penalties and penalties[0].effective_from != coverage_from:
+            ck.add(f, f"{e}.penalties", f"the first penalty must start at coverage.from {coverage_from}")
+        complaint = ck.boolean(item.get("complaint_required"), f, f"{e}.complaint_required")
+        if complaint and not item.get("complaint_basis"):
+            ck.add(f, e, "complaint_required needs complaint_basis (the article that requires it)")
+        attempt = ck.boolean(item.get("attempt"), f, f"{e}.attempt")
+        if attempt and not item.get("attempt_basis"):
+            ck.add(f, e, "attempt: true needs attempt_basis (the article that punishes the attempt)")
+        built.append(
+            Offence(
+                id=e,
+                article=ck.text(item.get("article"), f, f"{e}.article"),
+                law=str(law),
+                law_name=laws.get(str(law), Message("", "")),
+                name=ck.message(item.get("name"), f, f"{e}.name"),
+                elements=ck.messages(item.get("elements"), f, f"{e}.elements"),
+                complaint_required=complaint,
+                complaint_basis=ck.opt_text(item.get("complaint_basis"), f, f"{e}.complaint_basis"),
+                attempt_punishable=attempt,
+                attempt_basis=ck.opt_text(item.get("attempt_basis"), f, f"{e}.attempt_basis"),
+                triggers=frozenset(triggers),
+                applies_when=_compile(ck, item.get("applies_when"), f, f"{e}.applies_when", behaviour_ids),
+                unmet=ck.message(item.get("unmet"), f, f"{e}.unmet"),
+                penalties=penalties,
+                sources=ck.sources(item.get("sources"), f, e),
+                _starts=tuple(p.effective_from for p in penalties),
+            )
+        )
+    by_id = {o.id: o for o in built}
+    resolved: list[Offence] = []
+    for offence in built:
+        penalties_out: list[Penalty] = []
+        for p in offence.penalties:
+            if p.same_as is None:
+                penalties_out.append(p)
+                continue
+            target = by_id.get(p.same_as)
+            if target is None:
+                ck.add(f, offence.id, f"dangling reference same_as {p.same_as!r}")
+                penalties_out.append(p)
+                continue
+            # 「前条の例による」: the referenced clause on the same start date
+            try:
+                text = target.penalty_on(p.effective_from).text
+            except KnowledgeBaseError:
+                ck.add(f, offence.id, f"same_as {p.same_as!r} has no penalty on {p.effective_from}")
+                text = None
+            penalties_out.append(replace(p, resolved_text=text))
+        resolved.append(replace(offence, penalties=tuple(penalties_out)))
+    return tuple(resolved)
+
+
+def _build_penalties(ck: _Checker, value: Any, f: str, e: str) -> tuple[Penalty, ...]:
+    if not isinstance(value, list) or not value:
+        ck.add(f, f"{e}.penalties", "must be a non-empty list keyed by effective date")
+        return ()
+    out: list[Penalty] = []
+    for i, raw in enumerate(value):
+        where = f"{e}.penalties[{i}]"
+        data = ck.mapping(raw, f, where, {"from", "text", "status", "sources"},
+                          {"until", "name", "en", "same_as", "note"})
+        start = ck.day(data.get("from"), f, f"{where}.from")
+        until = ck.day(data.get("until"), f, f"{where}.until")
+        if start is None:
+            ck.add(f, where, "missing effective date 'from'")
+            continue
+        if until is not None and i != len(value) - 1:
+            ck.add(f, where, "only the last period may have 'until' (earlier ones end where the next begins)")
+        if until is not None and until < start:
+            ck.add(f, where, f"until {until} is before from {start}")
+        if out and start <= out[-1].effective_from:
+            ck.add(f, where, f"date ranges are unsorted or overlapping: {start} is not after {out[-1].effective_from}")
+        status = data.get("status")
+        if status not in STATUSES:
+            ck.add(f, where, f"status must be one of {', '.join(STATUSES)}")
+        out.append(
+            Penalty(
+                text=ck.text(data.get("text"), f, f"{where}.text"),
+                effective_from=start,
+                effective_until=until,
+                status=str(status),
+                sources=ck.sources(data.get("sources"), f, where),
+                name=ck.opt_message(data.get("name"), f, f"{where}.name"),
+                gloss_en=ck.opt_text(data.get("en"), f, f"{where}.en"),
+                same_as=ck.opt_text(data.get("same_as"), f, f"{where}.same_as"),
+                note=ck.opt_message(data.get("note"), f, f"{where}.note"),
+            )
+        )
+    # close each period the day before the next one starts
+    closed: list[Penalty] = []
+    for i, p in enumerate(out):
+        if i + 1 < len(out):
+            nxt = out[i + 1].effective_from
+            p = replace(p, effective_until=date.fromordinal(nxt.toordinal() - 1))
+        closed.append(p)
+    return tuple(closed)
+
+
+def _build_rules(ck: _Checker, doc: Any) -> tuple[Rule, ...]:
+    f = "rules.yaml"
+    doc = ck.mapping(doc, f, "(top)", {"rules"}, set())
+    out: list[Rule] = []
+    for item in ck.entries(doc, "rules", f):
+        e = item["id"]
+        ck.mapping(item, f, e, {"id", "kind", "scope", "title", "summary", "duty", "sources"},
+                   {"prefecture", "municipality", "from", "from_status", "until", "pending", "penalty",
+                    "measures", "notes"})
+        kind, scope = item.get("kind"), item.get("scope")
+        if kind not in RULE_KINDS:
+            ck.add(f, e, f"kind must be one of {', '.join(RULE_KINDS)}")
+        if scope not in SCOPES:
+            ck.add(f, e, f"scope must be one of {', '.join(SCOPES)}")
+        pref, muni = item.get("prefecture"), item.get("municipality")
+        if scope in ("prefecture", "municipality") and not isinstance(pref, str):
+            ck.add(f, e, "a local rule needs 'prefecture' (JIS code as a string)")
+        if scope == "municipality" and not isinstance(muni, str):
+            ck.add(f, e, "a municipal rule needs 'municipality' (code as a string)")
+        expected_id = (
+            "ordinance:" + str(muni if scope == "municipality" else pref) if kind == "ordinance" else None
+        )
+        if expected_id and e != expected_id:
+            ck.add(f, e, f"an ordinance's id must be {expected_id!r}")
+        pending = item.get("pending", False)
+        if not isinstance(pending, bool):
+            ck.add(f, e, "pending must be true or false")
+            pending = False
+        start = ck.day(item.get("from"), f, f"{e}.from")
+        until = ck.day(item.get("until"), f, f"{e}.until")
+        if not pending and start is None:
+            ck.add(f, e, "a rule that is not pending needs 'from'")
+        if pending and (start is not None or until is not None):
+            ck.add(f, e, "a pending rule has no dates in force")
+        if start and until and until < start:
+            ck.add(f, e, f"date ranges are inverted: until {until} before from {start}")
+        from_status = item.get("from_status", "V2")
+        if from_status not in STATUSES:
+            ck.add(f, e, f"from_status must be one of {', '.join(STATUSES)}")
+        out.append(
+            Rule(
+                id=e,
+                kind=str(kind),
+                scope=str(scope),
+                prefecture_code=pref if isinstance(pref, str) else None,
+                municipality_code=muni if isinstance(muni, str) else None,
+                title=ck.message(item.get("title"), f, f"{e}.title"),
+                summary=ck.message(item.get("summary"), f, f"{e}.summary"),
+                duty=ck.message(item.get("duty"), f, f"{e}.duty"),
+                effective_from=start,
+                effective_until=until,
+                from_confirmed=from_status != "U",
+                pending=pending,
+                penalty=ck.opt_message(item.get("penalty"), f, f"{e}.penalty"),
+                measures=ck.messages(item.get("measures", []), f, f"{e}.measures"),
+                notes=ck.messages(item.get("notes", []), f, f"{e}.notes"),
+                sources=ck.sources(item.get("sources"), f, e),
+            )
+        )
+    # the same rule id over time must not overlap: national rules with one id per period
+    return tuple(out)
+
+
+def _build_actions(ck: _Checker, doc: Any) -> tuple[Action, ...]:
+    f = "actions.yaml"
+    doc = ck.mapping(doc, f, "(top)", {"actions"}, set())
+    out: list[Action] = []
+    for rank, item in enumerate(ck.entries(doc, "actions", f)):
+        e = item["id"]
+        ck.mapping(item, f, e, {"id", "urgency", "label", "text", "sources"}, set())
+        urgency = item.get("urgency")
+        if urgency not in URGENCIES:
+            ck.add(f, e, f"urgency must be one of {', '.join(URGENCIES)}")
+        out.append(Action(e, str(urgency), rank, ck.message(item.get("label"), f, f"{e}.label"),
+                          ck.message(item.get("text"), f, f"{e}.text"), ck.sources(item.get("sources"), f, e)))
+    ranks = [URGENCIES.index(a.urgency) for a in out if a.urgency in URGENCIES]
+    if ranks != sorted(ranks):
+        ck.add(f, "actions", "list actions in order of urgency (immediate first): the order is the priority")
+    return tuple(out)
+
+
+def _build_responses(
+    ck: _Checker, doc: Any, behaviour_ids: set[str], action_ids: set[str]
+) -> tuple[tuple[ResponseType, ...], tuple[DeterminationInfo, ...]]:
+    f = "responses.yaml"
+    doc = ck.mapping(doc, f, "(top)", {"response_types", "determinations"}, set())
+    types: list[ResponseType] = []
+    for item in ck.entries(doc, "response_types", f):
+        e = item["id"]
+        ck.mapping(item, f, e, {"id", "label", "description", "triggers", "steps", "sources"}, {"applies_when"})
+        triggers = ck.id_list(item.get("triggers"), f, f"{e}.triggers")
+        for t in triggers:
+            if t not in behaviour_ids:
+                ck.add(f, f"{e}.triggers", f"dangling reference to unknown behaviour {t!r}")
+        applies = item.get("applies_when")
+        condition = None if applies is None else _compile(ck, applies, f, f"{e}.applies_when", behaviour_ids)
+        if not triggers and condition is None:
+            ck.add(f, e, "needs triggers or applies_when")
+        steps: list[Step] = []
+        raw_steps = item.get("steps")
+        if not isinstance(raw_steps, list) or not raw_steps:
+            ck.add(f, f"{e}.steps", "must be a non-empty ordered list")
+            raw_steps = []
+        for i, raw in enumerate(raw_steps):
+            where = f"{e}.steps[{i}]"
+            data = ck.mapping(raw, f, where, {"action"}, {"when", "when_text"})
+            action = data.get("action")
+            if action not in action_ids:
+                ck.add(f, where, f"dangling reference to unknown action {action!r}")
+            when = data.get("when")
+            if (when is None) != (data.get("when_text") is None):
+                ck.add(f, where, "'when' and 'when_text' go together")
+            steps.append(
+                Step(
+                    action=str(action),
+                    when=None if when is None else _compile(ck, when, f, f"{where}.when", behaviour_ids),
+                    when_text=ck.opt_message(data.get("when_text"), f, f"{where}.when_text"),
+                )
+            )
+        types.append(ResponseType(e, ck.message(item.get("label"), f, f"{e}.label"),
+                                  ck.message(item.get("description"), f, f"{e}.description"),
+                                  frozenset(triggers), condition, tuple(steps),
+                                  ck.sources(item.get("sources"), f, e)))
+    dets: list[DeterminationInfo] = []
+    for item in ck.entries(doc, "determinations", f):
+        e = item["id"]
+        ck.mapping(item, f, e, {"id", "label", "explanation", "actions", "sources"}, set())
+        if e not in DETERMINATIONS:
+            ck.add(f, e, f"unknown determination (allowed: {', '.join(DETERMINATIONS)})")
+        acts = ck.id_list(item.get("actions"), f, f"{e}.actions")
+        for a in acts:
+            if a not in action_ids:
+                ck.add(f, f"{e}.actions", f"dangling reference to unknown action {a!r}")
+        dets.append(DeterminationInfo(e, ck.message(item.get("label"), f, f"{e}.label"),
+                                      ck.message(item.get("explanation"), f, f"{e}.explanation"),
+                                      tuple(acts), ck.sources(item.get("sources"), f, e)))
+    missing = set(DETERMINATIONS) - {d.id for d in dets}
+    if missing:
+        ck.add(f, "determinations", f"missing determinations: {', '.join(sorted(missing))}")
+    return tuple(types), tuple(dets)
+
+
+def _build_places(ck: _Checker, doc: Any) -> tuple[tuple[Prefecture, ...], tuple[Municipality, ...]]:
+    f = "places.yaml"
+    doc = ck.mapping(doc, f, "(top)", {"sources", "prefectures", "municipalities"}, set())
+    ck.sources(doc.get("sources"), f, "(top)")
+    prefectures: list[Prefecture] = []
+    raw = doc.get("prefectures")
+    if not isinstance(raw, list):
+        ck.add(f, "prefectures", "must be a list of [code, name, english name]")
+        raw = []
+    codes: set[str] = set()
+    for i, row in enumerate(raw):
+        if not (isinstance(row, list) and len(row) == 3 and all(isinstance(x, str) for x in row)):
+            ck.add(f, f"prefectures[{i}]", "must be [code, name, english name] strings")
+            continue
+        code, name, name_en = row
+        if code in codes or len(code) != 2 or not code.isdigit():
+            ck.add(f, f"prefectures[{i}]", f"bad or duplicate JIS code {code!r}")
+        codes.add(code)
+        short = name[:-1] if name.endswith(("都", "府", "県")) else name
+        prefectures.append(Prefecture(code, name, short, name_en))
+    municipalities: list[Municipality] = []
+    raw_m = doc.get("municipalities")
+    if not isinstance(raw_m, list):
+        ck.add(f, "municipalities", "must be a list of [code, name, english name]")
+        raw_m = []
+    mcodes: set[str] = set()
+    for i, row in enumerate(raw_m):
+        if not (isinstance(row, list) and len(row) == 3 and all(isinstance(x, str) for x in row)):
+            ck.add(f, f"municipalities[{i}]", "must be [code, name, english name] strings")
+            continue
+        code, name, name_en = row
+        if code in mcodes or len(code) != 5 or not code.isdigit():
+            ck.add(f, f"municipalities[{i}]", f"bad or duplicate code {code!r}")
+        elif code[:2] not in codes:
+            ck.add(f, f"municipalities[{i}]", f"dangling reference to prefecture {code[:2]!r}")
+        mcodes.add(code)
+        municipalities.append(Municipality(code, name, name_en, code[:2]))
+    return tuple(prefectures), tuple(municipalities)
+
+
+Builder = Callable[[Mapping[str, Any]], KnowledgeBase]
