@@ -19,9 +19,11 @@ from kasuhara.errors import (
     InputError,
     KasuharaError,
     NotFoundError,
+    NotInForceError,
     PermissionDeniedError,
 )
 from kasuhara.services.auth import LoginFailedError, LoginThrottledError
+from kasuhara.services.evidence import EvidenceTooLargeError
 
 _PYDANTIC_JA = {
     "missing": "必須項目です",
@@ -48,8 +50,10 @@ def _body(ja: str, en: str) -> dict[str, Any]:
 
 
 def status_for(exc: KasuharaError) -> int:
-    if isinstance(exc, InputError):
+    if isinstance(exc, InputError | NotInForceError):
         return 422
+    if isinstance(exc, EvidenceTooLargeError):
+        return 413
     if isinstance(exc, LoginThrottledError):
         return 429
     if isinstance(exc, LoginFailedError):

@@ -8,10 +8,12 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kasuhara.knowledge.vocabulary import CHANNELS as _JUDGMENT_CHANNELS
 from kasuhara.store.base import Base
 from kasuhara.store.types import UTCDateTime, utcnow
 
-CHANNELS = ("counter", "phone", "email", "sns", "visit", "chat", "letter", "other")
+CHANNELS = tuple(_JUDGMENT_CHANNELS)
+"""The judgment's channel vocabulary, so an incident's channel is also its facts' channel."""
 
 
 class Incident(Base):
