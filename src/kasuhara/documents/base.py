@@ -81,7 +81,7 @@ class DocumentKind:
             company=inp.company, lang=inp.lang, size=inp.size, on=inp.on, law=legal, t=legal.t, **variables
         )
         blocks = parse(markup, inp.lang)
-        title = next((b.text for b in blocks if b.kind in ("title", "big")), self.title.in_(inp.lang))
+        title = self.title.in_(inp.lang) if self.poster else next((b.text for b in blocks if b.kind == "title"), self.title.in_(inp.lang))
         return Document(kind=self.id, lang=inp.lang, title=title, blocks=blocks, size=inp.size, poster=self.poster)
 
 

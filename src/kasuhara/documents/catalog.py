@@ -9,12 +9,13 @@ from kasuhara.documents import (
     notices,
     policy,
     selfcheck,
+    training,
     warning_letter,
 )
 from kasuhara.documents.base import DocumentKind
 from kasuhara.errors import Message, NotFoundError
 
-_MODULES = (policy, manual, clauses, notices, warning_letter, incident_report, selfcheck)
+_MODULES = (policy, manual, clauses, notices, warning_letter, incident_report, training, selfcheck)
 
 
 def kinds() -> tuple[DocumentKind, ...]:

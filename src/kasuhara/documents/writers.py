@@ -51,6 +51,8 @@ def _inline_pdf(text: str) -> str:
 def _styles(doc: Document) -> dict[str, ParagraphStyle]:
     wrap = "CJK" if doc.lang == "ja" else None
     scale = 1.41 if doc.size == "A3" else 1.0
+    if doc.poster:
+        scale *= 1.3
     base = ParagraphStyle(
         "body", fontName=MINCHO, fontSize=10.5 * scale, leading=17 * scale, wordWrap=wrap, spaceAfter=4 * scale
     )
@@ -66,8 +68,8 @@ def _styles(doc: Document) -> dict[str, ParagraphStyle]:
                                  textColor=colors.HexColor("#555555"), leftIndent=8 * scale),
         "caution": ParagraphStyle("caution", parent=base, fontName=GOTHIC, fontSize=9 * scale, leading=14 * scale,
                                   textColor=colors.HexColor("#7a4b00")),
-        "big": ParagraphStyle("big", parent=base, fontName=GOTHIC, fontSize=30 * scale, leading=42 * scale,
-                              alignment=TA_CENTER, spaceBefore=6 * scale, spaceAfter=12 * scale,
+        "big": ParagraphStyle("big", parent=base, fontName=GOTHIC, fontSize=26 * scale, leading=38 * scale,
+                              alignment=TA_CENTER, spaceBefore=4 * scale, spaceAfter=4 * scale,
                               textColor=colors.HexColor("#8b1a1a")),
         "center": ParagraphStyle("center", parent=base, fontName=GOTHIC, fontSize=14 * scale, leading=22 * scale,
                                  alignment=TA_CENTER),
