@@ -31,7 +31,7 @@ def incidents_csv(*, session: Session, actor: User, filters: Filters) -> Iterato
     """The lines of the CSV (first chunk carries the BOM); the export itself is audited."""
     stmt = filtered(session, actor, filters).order_by(Incident.occurred_at.desc(), Incident.id.desc()).limit(MAX_ROWS)
     rows = session.scalars(stmt).all()
-    sites = dict(session.execute(select(Site.id, Site.name)).tuples().all())
+    sites: dict[int, str] = {row[0]: row[1] for row in session.execute(select(Site.id, Site.name))}
     audit.record(session, actor=actor, action="incident.export", target_type="incident", target_id="*",
                  detail={"filters": filters.to_dict(), "rows": len(rows)})
     session.commit()
