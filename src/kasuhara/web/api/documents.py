@@ -1,0 +1,110 @@
+"""Documents: the kinds, generation (PDF, DOCX, HTML) from the stored settings, and the self-check."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Path
+from fastapi.responses import Response
+from pydantic import Field
+
+from kasuhara.documents.catalog import kinds
+from kasuhara.services import documents as service
+from kasuhara.services import selfcheck as selfcheck_service
+from kasuhara.store.models.users import User
+from kasuhara.web.api._common import ERRORS, MAX_ID, InputSchema, Schema
+from kasuhara.web.deps import CurrentUser, SessionDep, require_role
+
+router = APIRouter(prefix="/documents", tags=["documents"], responses=ERRORS)
+
+Maker = Annotated[User, require_role("admin", "supervisor", "desk")]
+Reader = Annotated[User, require_role("admin", "auditor", "desk")]
+Admin = Annotated[User, require_role("admin")]
+
+
+class KindOut(Schema):
+    id: str
+    title: str
+    description: str
+    needs_incident: bool
+    sizes: list[str]
+
+
+class GenerateIn(InputSchema):
+    format: Literal["pdf", "docx", "html"] = "pdf"
+    lang: Literal["ja", "en"] = "ja"
+    size: Literal["A4", "A3"] = "A4"
+    incident_id: Annotated[int | None, Field(ge=1, le=MAX_ID)] = None
+
+
+class SelfCheckQuestionOut(Schema):
+    id: str
+    category: str
+    answer: str
+    origin: str
+    evidence: str
+    text: str
+
+
+class SelfCheckGapOut(Schema):
+    id: str
+    text: str
+    advice: str
+
+
+class SelfCheckCategoryOut(Schema):
+    id: str
+    label: str
+    score: int
+
+
+class SelfCheckOut(Schema):
+    score: int
+    categories: list[SelfCheckCategoryOut]
+    questions: list[SelfCheckQuestionOut]
+    gaps: list[SelfCheckGapOut]
+
+
+class AnswersIn(InputSchema):
+    answers: dict[Annotated[str, Field(max_length=60)], Literal["yes", "partial", "no"]]
+
+
+def content_disposition(filename: str) -> str:
+    return f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
+
+
+@router.get("/kinds", response_model=list[KindOut])
+def list_kinds(user: CurrentUser, lang: Literal["ja", "en"] = "ja") -> list[KindOut]:
+    """文書の種類 / the documents the system generates."""
+    return [
+        KindOut(id=k.id, title=k.title.in_(lang), description=k.description.in_(lang), needs_incident=k.needs_incident, sizes=list(k.sizes))
+        for k in kinds()
+    ]
+
+
+@router.post("/{kind}", response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
+def generate(kind: Annotated[str, Path(max_length=40)], body: GenerateIn, user: Maker, session: SessionDep) -> Response:
+    """文書を生成してダウンロード / generate a document and download it."""
+    made = service.generate(
+        session=session, actor=user, kind=kind, fmt=body.format, lang=body.lang, size=body.size, incident_id=body.incident_id,
+    )
+    session.commit()
+    return Response(made.content, media_type=made.media_type, headers={"Content-Disposition": content_disposition(made.filename)})
+
+
+@router.get("/selfcheck/result", response_model=SelfCheckOut)
+def selfcheck_result(user: Reader, session: SessionDep, lang: Literal["ja", "en"] = "ja") -> SelfCheckOut:
+    """自己点検の結果（点数と不足事項） / the self-check score and gaps."""
+    result = selfcheck_service.result(session=session, lang=lang)
+    session.commit()
+    return SelfCheckOut.model_validate(result.to_dict(lang))
+
+
+@router.put("/selfcheck/answers", response_model=SelfCheckOut)
+def selfcheck_answers(body: AnswersIn, user: Admin, session: SessionDep, lang: Literal["ja", "en"] = "ja") -> SelfCheckOut:
+    """自己点検の回答を保存 / store self-check answers."""
+    selfcheck_service.save_answers(session=session, actor=user, answers=body.answers)
+    result = selfcheck_service.result(session=session, lang=lang)
+    session.commit()
+    return SelfCheckOut.model_validate(result.to_dict(lang))
