@@ -1,0 +1,268 @@
+"""Train the screening model and write it into the package (`src/kasuhara/screen/data/model.npz`).
+
+    .venv/bin/python scripts/train_screen.py            # train, tune thresholds, write the model
+    .venv/bin/python scripts/train_screen.py --dry-run  # report only
+
+Data (tuning only ever on train/dev; test splits are never read here):
+- Japanese: datasets/ja/train.jsonl (fit) and datasets/ja/dev.jsonl (thresholds);
+- English kasuhara set: datasets/en/train.jsonl and dev.jsonl when present;
+- ConvAbuse (../shared/data/screening/en_convabuse): its `train` split, 80 % fit / 20 % thresholds,
+  then refit on all of it; its `valid` split is left for evaluation;
+- Davidson tweets (../shared/data/screening/en_davidson): a fixed 80 % slice, down-weighted,
+  as extra English abuse; the other 20 % is never used here.
+
+Needs scikit-learn (a dev dependency); the shipped model needs only numpy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import LogisticRegression
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from kasuhara.screen.features import NGRAM_ORDERS, hash_batch  # noqa: E402
+from kasuhara.screen.normalize import fold_kana, normalize  # noqa: E402
+from kasuhara.screen.rules import BEHAVIOURS, load_rules  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data" / "screening"
+OUTPUTS: tuple[str, ...] = ("flag", *BEHAVIOURS)
+N_BUCKETS = 1 << 18
+MODEL_PATH = ROOT / "src" / "kasuhara" / "screen" / "data" / "model.npz"
+
+
+@dataclass
+class Corpus:
+    """Texts with a 0/1 target per output, a weight and the language each one is in."""
+
+    texts: list[str] = field(default_factory=list)
+    targets: list[list[int]] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
+    langs: list[str] = field(default_factory=list)
+
+    def add(self, text: str, labels: set[str], lang: str, weight: float = 1.0) -> None:
+        self.texts.append(text)
+        row = [1 if labels else 0] + [1 if b in labels else 0 for b in BEHAVIOURS]
+        self.targets.append(row)
+        self.weights.append(weight)
+        self.langs.append(lang)
+
+    def extend(self, other: Corpus) -> None:
+        self.texts += other.texts
+        self.targets += other.targets
+        self.weights += other.weights
+        self.langs += other.langs
+
+    def y(self) -> npt.NDArray[np.int64]:
+        return np.asarray(self.targets, dtype=np.int64).reshape(-1, len(OUTPUTS))
+
+
+def read_kasuhara(path: Path, lang: str) -> Corpus:
+    corpus = Corpus()
+    if not path.exists():
+        return corpus
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        labels = {str(x) for x in row.get("labels", [])} & set(BEHAVIOURS)
+        corpus.add(str(row["text"]), labels, lang)
+    return corpus
+
+
+def read_convabuse(split: str) -> Corpus:
+    corpus = Corpus()
+    with (SHARED / "en_convabuse" / "data.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["split"] != split:
+                continue
+            labels: set[str] = set()
+            if row["label"] == "1":
+                n = max(int(row["n_annotators"] or 1), 1)
+                sexual = int(row["votes_sexual_harassment"] or 0) * 2 > n
+                labels = {"sexual"} if sexual else {"verbal_abuse"}
+            corpus.add(row["text"], labels, "en")
+    return corpus
+
+
+def read_davidson(weight: float) -> Corpus:
+    """80 % of Davidson (every fifth row is left out), offensive/hate as abuse."""
+    corpus = Corpus()
+    with (SHARED / "en_davidson" / "data.csv").open(encoding="utf-8") as fh:
+        for i, row in enumerate(csv.DictReader(fh)):
+            if i % 5 == 4:
+                continue
+            label = row["label"]
+            labels = set() if label == "neither" else ({"discriminatory", "verbal_abuse"} if label == "hate_speech" else {"verbal_abuse"})
+            corpus.add(row["text"], labels, "en", weight)
+    return corpus
+
+
+def prepare(texts: list[str]) -> list[str]:
+    return [fold_kana(normalize(t)) for t in texts]
+
+
+def matrix(texts: list[str]) -> csr_matrix:
+    hashed = hash_batch(prepare(texts), N_BUCKETS, NGRAM_ORDERS)
+    values = 1.0 / np.sqrt(np.maximum(hashed.counts[hashed.docs], 1))
+    return csr_matrix((values, (hashed.docs, hashed.buckets)), shape=(len(texts), N_BUCKETS))
+
+
+def fit(corpus: Corpus, c_value: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    x = matrix(corpus.texts)
+    y = corpus.y()
+    w = np.asarray(corpus.weights)
+    weights = np.zeros((N_BUCKETS, len(OUTPUTS)))
+    bias = np.full(len(OUTPUTS), -6.0)
+    for j, name in enumerate(OUTPUTS):
+        if y[:, j].sum() < 3:
+            print(f"  {name}: too few positives, output disabled", file=sys.stderr)
+            continue
+        clf = LogisticRegression(C=c_value, class_weight="balanced", max_iter=2000, solver="liblinear")
+        clf.fit(x, y[:, j], sample_weight=w)
+        weights[:, j] = clf.coef_[0]
+        bias[j] = clf.intercept_[0]
+    return weights, bias
+
+
+def quantise(weights: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]:
+    scales = np.maximum(np.abs(weights).max(axis=0), 1e-9) / 127.0
+    q = np.clip(np.round(weights / scales[None, :]), -127, 127).astype(np.int8)
+    return q, scales.astype(np.float32)
+
+
+def probabilities(
+    q: npt.NDArray[np.int8], scales: npt.NDArray[np.float32], bias: npt.NDArray[np.float64], texts: list[str]
+) -> npt.NDArray[np.float32]:
+    from kasuhara.screen.model import Model
+
+    model = Model(q, scales, bias.astype(np.float32), OUTPUTS, NGRAM_ORDERS, {}, "tmp")
+    return model.predict(prepare(texts))
+
+
+def rule_flags(texts: list[str]) -> npt.NDArray[np.bool_]:
+    """Which behaviours the rules alone find, per text (shape texts × outputs)."""
+    rules = load_rules()
+    out = np.zeros((len(texts), len(OUTPUTS)), dtype=bool)
+    for i, text in enumerate(texts):
+        n = normalize(text)
+        for hit in rules.match(fold_kana(n), n):
+            out[i, 0] = True
+            out[i, OUTPUTS.index(hit.rule.behaviour)] = True
+    return out
+
+
+def best_threshold(prob: npt.NDArray[np.float32], truth: npt.NDArray[np.int64], rules: npt.NDArray[np.bool_]) -> tuple[float, float]:
+    """Threshold that maximises F1 of (rules OR model >= t) on tuning data."""
+    best_t, best_f = 0.5, -1.0
+    for t in np.arange(0.20, 0.96, 0.025):
+        pred = rules | (prob >= t)
+        tp = int((pred & (truth == 1)).sum())
+        fp = int((pred & (truth == 0)).sum())
+        fn = int((~pred & (truth == 1)).sum())
+        f1 = 2 * tp / max(2 * tp + fp + fn, 1)
+        if f1 > best_f + 1e-9:
+            best_t, best_f = float(t), f1
+    return best_t, best_f
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--c", type=float, default=8.0, help="inverse regularisation strength")
+    parser.add_argument("--davidson-weight", type=float, default=0.15)
+    parser.add_argument("--dry-run", action="store_true")
+    args = parser.parse_args()
+    started = time.time()
+
+    ja_train = read_kasuhara(ROOT / "datasets" / "ja" / "train.jsonl", "ja")
+    ja_dev = read_kasuhara(ROOT / "datasets" / "ja" / "dev.jsonl", "ja")
+    en_train = read_kasuhara(ROOT / "datasets" / "en" / "train.jsonl", "en")
+    en_dev = read_kasuhara(ROOT / "datasets" / "en" / "dev.jsonl", "en")
+    conv = read_convabuse("train")
+    rng = np.random.default_rng(20261123)
+    tune_mask = rng.random(len(conv.texts)) < 0.2
+    conv_fit, conv_tune = Corpus(), Corpus()
+    for i in range(len(conv.texts)):
+        target = conv_tune if tune_mask[i] else conv_fit
+        target.texts.append(conv.texts[i])
+        target.targets.append(conv.targets[i])
+        target.weights.append(1.0)
+        target.langs.append("en")
+    davidson = read_davidson(args.davidson_weight) if args.davidson_weight > 0 else Corpus()
+    print(
+        f"ja train {len(ja_train.texts)} dev {len(ja_dev.texts)}; en train {len(en_train.texts)} dev {len(en_dev.texts)}; "
+        f"convabuse fit {len(conv_fit.texts)} tune {len(conv_tune.texts)}; davidson {len(davidson.texts)}",
+        file=sys.stderr,
+    )
+
+    stage1 = Corpus()
+    for part in (ja_train, en_train, conv_fit, davidson):
+        stage1.extend(part)
+    weights, bias = fit(stage1, args.c)
+    q, scales = quantise(weights)
+
+    thresholds: dict[str, npt.NDArray[np.float32]] = {}
+    report: dict[str, dict[str, float]] = {}
+    for lang, tune in (("ja", ja_dev), ("en", _joined(conv_tune, en_dev))):
+        table = np.full(len(OUTPUTS), 0.5, dtype=np.float32)
+        if tune.texts:
+            prob = probabilities(q, scales, bias, tune.texts)
+            truth = tune.y()
+            rules = rule_flags(tune.texts)
+            for j, name in enumerate(OUTPUTS):
+                if truth[:, j].sum() == 0:
+                    table[j] = 0.9  # no evidence on this language's tuning data: be conservative
+                    continue
+                t, f1 = best_threshold(prob[:, j], truth[:, j], rules[:, j])
+                table[j] = t
+                report.setdefault(lang, {})[name] = round(f1, 3)
+        thresholds[lang] = table
+        print(f"{lang} tuning F1 (rules OR model): {report.get(lang)}", file=sys.stderr)
+        print(f"{lang} thresholds: {dict(zip(OUTPUTS, np.round(table, 3).tolist(), strict=True))}", file=sys.stderr)
+
+    final = Corpus()
+    for part in (ja_train, en_train, conv, davidson):
+        final.extend(part)
+    weights, bias = fit(final, args.c)
+    q, scales = quantise(weights)
+    if args.dry_run:
+        print(f"dry run: done in {time.time() - started:.1f}s", file=sys.stderr)
+        return 0
+    langs = sorted(thresholds)
+    MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        MODEL_PATH,
+        weights=q,
+        scales=scales,
+        bias=bias.astype(np.float32),
+        outputs=np.array(OUTPUTS),
+        orders=np.array(NGRAM_ORDERS),
+        threshold_langs=np.array(langs),
+        thresholds=np.stack([thresholds[lang] for lang in langs]),
+        version=np.array(time.strftime("%Y%m%d") + f"-c{args.c:g}"),
+    )
+    size = MODEL_PATH.stat().st_size
+    print(f"wrote {MODEL_PATH} ({size / 1e6:.2f} MB) in {time.time() - started:.1f}s", file=sys.stderr)
+    return 0
+
+
+def _joined(a: Corpus, b: Corpus) -> Corpus:
+    out = Corpus()
+    out.extend(a)
+    out.extend(b)
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,294 @@
+"""Screen utterances: rules and the statistical model combined, with evidence in the original text.
+
+Fast path: normalise (no offsets), score the whole batch with the model in numpy, and look up the
+rule anchors. Only an utterance that a rule could match or that the model flags goes on to the
+slow path: normalisation with offsets, the full rules (SudachiPy where a guard needs it), and
+evidence spans mapped back to what the customer wrote.
+
+Combination: a rule that fires gives its behaviour with the larger of the rule's and the model's
+score; the model alone flags an utterance when its `flag` output passes the language's threshold,
+unless the utterance is someone reporting what another person said.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from kasuhara.errors import Message
+from kasuhara.findings import ScreenFinding
+from kasuhara.screen.features import ngram_spans
+from kasuhara.screen.model import Model, get_model
+from kasuhara.screen.normalize import Normalized, fold_kana, normalize, normalize_with_offsets
+from kasuhara.screen.rules import _REPORTED_EN, BEHAVIOURS, RuleHit, load_rules
+
+WINDOW = 1000
+"""Characters analysed at a time; longer texts are cut into windows (bounded time and memory)."""
+MAX_CHARS = 100_000
+"""Characters analysed per utterance at most; the rest is ignored (and said so in `truncated`)."""
+
+LABELS: dict[str, Message] = {
+    "verbal_abuse": Message("暴言・侮辱", "verbal abuse"),
+    "threat": Message("脅迫", "threat"),
+    "intimidation": Message("威圧的な言動", "intimidation"),
+    "forced_kneeling": Message("土下座の要求", "demand to kneel (dogeza)"),
+    "excessive_demand": Message("過度な要求", "excessive demand"),
+    "sns_exposure": Message("SNS等への晒し", "exposure on social media"),
+    "unauthorized_filming": Message("無断撮影", "filming without consent"),
+    "refusal_to_leave": Message("居座り・不退去", "refusal to leave"),
+    "discriminatory": Message("差別的な言動", "discriminatory conduct"),
+    "sexual": Message("性的な言動", "sexual harassment"),
+    "attack_on_individual": Message("従業員個人への攻撃", "attack on an individual employee"),
+    "repeated_contact": Message("継続的・執拗な言動", "repeated contact"),
+    "defamation": Message("名誉毀損・信用毀損", "defamation"),
+}
+
+_JA_CHARS = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u4e00-\u9fff]")
+_KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa]")
+_LATIN = re.compile(r"[A-Za-z]")
+_REPORTED_JA_ANY = re.compile(
+    r"(?:と|って)(?:何度も|大声で|繰り返し)?(?:言われ|いわれ|怒鳴られ|どなられ|脅され|おどされ|罵られ|ののしられ|"
+    r"書き込まれ|迫られ|要求され|求められ|叫ばれ|凄まれ)|(?:客|お客様|お客さん|相手|男性|女性|男|女)(?:から|に)"
+    r"[^。]{0,30}(?:言われ|怒鳴られ|脅され|罵られ|求められ|要求され|された|されました)"
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Words in the original text: [start, end) character offsets and the text itself."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class BehaviourResult:
+    """One behaviour found in one utterance, how sure, where, and why."""
+
+    id: str
+    score: float
+    evidence: tuple[Evidence, ...]
+    reason: Message
+    source: str  # "rule" or "model"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "score": round(self.score, 4),
+            "evidence": [e.to_dict() for e in self.evidence],
+            "reason": {"ja": self.reason.ja, "en": self.reason.en},
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class ScreenResult:
+    """The screening of one utterance."""
+
+    text: str
+    lang: str
+    flagged: bool
+    score: float
+    behaviours: tuple[BehaviourResult, ...] = ()
+    truncated: bool = False
+
+    def behaviour_ids(self) -> list[str]:
+        return [b.id for b in self.behaviours]
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "text": self.text,
+            "lang": self.lang,
+            "flagged": self.flagged,
+            "score": round(self.score, 4),
+            "behaviours": [b.to_dict() for b in self.behaviours],
+        }
+        if self.truncated:
+            out["truncated"] = True
+        return out
+
+
+def detect_lang(text: str) -> str:
+    """`ja` when the text has kana (or more kanji than Latin letters), else `en`."""
+    if _KANA.search(text):
+        return "ja"
+    ja = len(_JA_CHARS.findall(text[:2000]))
+    return "ja" if ja and ja >= len(_LATIN.findall(text[:2000])) else "en"
+
+
+def _windows(text: str) -> list[tuple[int, str]]:
+    text = text[:MAX_CHARS]
+    if len(text) <= WINDOW:
+        return [(0, text)]
+    out = []
+    step = WINDOW - 100  # overlap so that a phrase across a cut is seen whole in one window
+    for start in range(0, len(text), step):
+        out.append((start, text[start : start + WINDOW]))
+        if start + WINDOW >= len(text):
+            break
+    return out
+
+
+def _is_reported(text: str) -> bool:
+    return bool(_REPORTED_JA_ANY.search(text) or _REPORTED_EN.search(text.lower()))
+
+
+@dataclass
+class _Window:
+    offset: int
+    text: str
+    folded: str
+    candidates: set[int]
+    probs: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+
+
+def screen_texts(texts: Iterable[str], lang: str = "auto") -> list[ScreenResult]:
+    """Screen many utterances at once (the model scores the whole batch in one numpy pass)."""
+    if lang not in {"auto", "ja", "en"}:
+        raise ValueError(f"lang must be auto, ja or en, not {lang!r}")
+    items = list(texts)
+    model = get_model()
+    rules = load_rules()
+    windows: list[list[_Window]] = []
+    flat: list[_Window] = []
+    for text in items:
+        mine = []
+        for offset, piece in _windows(text):
+            folded = fold_kana(normalize(piece))
+            w = _Window(offset, piece, folded, rules.candidates(folded))
+            mine.append(w)
+            flat.append(w)
+        windows.append(mine)
+    probs = model.predict([w.folded for w in flat])
+    for w, p in zip(flat, probs, strict=True):
+        w.probs = p
+    return [_combine(text, ws, lang, model) for text, ws in zip(items, windows, strict=True)]
+
+
+def screen_text(text: str, lang: str = "auto") -> ScreenResult:
+    """Screen one utterance: is it harassment, which behaviours, which words, and why."""
+    return screen_texts([text], lang)[0]
+
+
+def _combine(text: str, windows: list[_Window], lang_arg: str, model: Model) -> ScreenResult:
+    lang = detect_lang(text) if lang_arg == "auto" else lang_arg
+    truncated = len(text) > MAX_CHARS
+    flag_index = model.outputs.index("flag")
+    flag_prob = max((float(w.probs[flag_index]) for w in windows), default=0.0)
+    model_flag = flag_prob >= model.threshold(lang, "flag")
+    if not model_flag and not any(w.candidates for w in windows):
+        return ScreenResult(text, lang, False, flag_prob, (), truncated)
+
+    found: dict[str, BehaviourResult] = {}
+    reported = _is_reported(text[:MAX_CHARS])
+    for w in windows:
+        if not w.candidates and w.probs[flag_index] < model.threshold(lang, "flag"):
+            continue
+        norm = normalize_with_offsets(w.text)
+        hits = load_rules().match(fold_kana(norm.text), norm.text)
+        for hit in hits:
+            _add(found, _from_rule(hit, norm, w, model))
+        if not hits and not reported and w.probs[flag_index] >= model.threshold(lang, "flag"):
+            for result in _from_model(w, norm, lang, model):
+                _add(found, result)
+    ordered = tuple(found[b] for b in BEHAVIOURS if b in found)
+    if not ordered:
+        return ScreenResult(text, lang, False, min(flag_prob, 0.49), (), truncated)
+    score = max(b.score for b in ordered)
+    return ScreenResult(text, lang, True, score, ordered, truncated)
+
+
+def _add(found: dict[str, BehaviourResult], new: BehaviourResult) -> None:
+    old = found.get(new.id)
+    if old is None:
+        found[new.id] = new
+        return
+    evidence = tuple(sorted(set(old.evidence) | set(new.evidence), key=lambda e: (e.start, e.end)))
+    best = old if old.score >= new.score else new
+    found[new.id] = BehaviourResult(best.id, best.score, evidence, best.reason, best.source)
+
+
+def _from_rule(hit: RuleHit, norm: Normalized, w: _Window, model: Model) -> BehaviourResult:
+    start, end = norm.span(hit.start, hit.end)
+    original = w.text[start:end]
+    evidence = Evidence(w.offset + start, w.offset + end, original)
+    prob = float(w.probs[model.outputs.index(hit.rule.behaviour)])
+    reason = Message(
+        ja=hit.rule.reason.ja.replace("{match}", original),
+        en=hit.rule.reason.en.replace("{match}", original),
+    )
+    return BehaviourResult(hit.rule.behaviour, max(hit.rule.score, prob), (evidence,), reason, "rule")
+
+
+def _from_model(w: _Window, norm: Normalized, lang: str, model: Model) -> list[BehaviourResult]:
+    flag_prob = float(w.probs[model.outputs.index("flag")])
+    chosen: list[tuple[str, float]] = []
+    for b in BEHAVIOURS:
+        p = float(w.probs[model.outputs.index(b)])
+        if p >= model.threshold(lang, b):
+            chosen.append((b, p))
+    if not chosen:
+        ratios = [(float(w.probs[model.outputs.index(b)]) / model.threshold(lang, b), b) for b in BEHAVIOURS]
+        chosen = [(max(ratios)[1], flag_prob)]
+    out = []
+    for behaviour, prob in chosen:
+        evidence = _model_evidence(w, norm, model, behaviour)
+        words = "、".join(f"「{e.text}」" for e in evidence) or "「…」"
+        words_en = ", ".join(f'"{e.text}"' for e in evidence) or '"…"'
+        label = LABELS[behaviour]
+        score = min(max(prob, flag_prob), 0.99)
+        reason = Message(
+            ja=f"統計モデルが{words}などの表現から{label.ja}にあたる可能性が高いと判定しました(確信度 {score:.2f})。",
+            en=f"The statistical model judged {label.en} likely from wording such as {words_en} (confidence {score:.2f}).",
+        )
+        out.append(BehaviourResult(behaviour, score, evidence, reason, "model"))
+    return out
+
+
+def _model_evidence(w: _Window, norm: Normalized, model: Model, behaviour: str) -> tuple[Evidence, ...]:
+    """The n-grams that pushed the score up most, merged and mapped back to the original text."""
+    folded = fold_kana(norm.text)
+    buckets, starts, ends = ngram_spans(folded, model.n_buckets, model.orders)
+    if not len(buckets):
+        return ()
+    column = model.outputs.index(behaviour)
+    contrib = model.weights[buckets, column].astype(np.float32) + model.weights[buckets, 0].astype(np.float32)
+    keep = (ends - starts) >= 2
+    order = [int(i) for i in np.argsort(-contrib) if keep[i] and contrib[i] > 0][:3]
+    spans = sorted((int(starts[i]), int(ends[i])) for i in order)
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out = []
+    for a, b in merged:
+        s, e = norm.span(a, b)
+        out.append(Evidence(w.offset + s, w.offset + e, w.text[s:e]))
+    return tuple(out)
+
+
+def screen_findings(utterances: Sequence[str]) -> list[ScreenFinding]:
+    """The `kasuhara.findings.Screener` the judgment calls: one finding per behaviour per utterance."""
+    findings: list[ScreenFinding] = []
+    for index, result in enumerate(screen_texts(list(utterances))):
+        for b in result.behaviours:
+            findings.append(
+                ScreenFinding(
+                    behaviour_id=b.id,
+                    score=round(b.score, 4),
+                    utterance_index=index,
+                    evidence=" / ".join(e.text for e in b.evidence),
+                    reason=b.reason,
+                )
+            )
+    return findings

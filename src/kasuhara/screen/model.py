@@ -1,0 +1,91 @@
+"""The statistical model: linear weights over hashed character n-grams, scored with numpy alone.
+
+Weights are int8 with one scale per output, stored in `data/model.npz` (written by
+`scripts/train_screen.py`), loaded lazily once per process. Outputs are `flag` (any harassment)
+and one per behaviour; thresholds per language were chosen on development data at training time.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+import numpy.typing as npt
+
+from kasuhara.screen.features import hash_batch
+
+_CHUNK = 512
+_LOCK = threading.Lock()
+_MODEL: Model | None = None
+
+
+@dataclass(frozen=True)
+class Model:
+    """Loaded weights and what they mean."""
+
+    weights: npt.NDArray[np.int8]  # (n_buckets, n_outputs)
+    scales: npt.NDArray[np.float32]  # (n_outputs,)
+    bias: npt.NDArray[np.float32]  # (n_outputs,)
+    outputs: tuple[str, ...]
+    orders: tuple[int, ...]
+    thresholds: dict[str, npt.NDArray[np.float32]]  # lang -> (n_outputs,)
+    version: str
+
+    @property
+    def n_buckets(self) -> int:
+        return int(self.weights.shape[0])
+
+    def threshold(self, lang: str, output: str) -> float:
+        table = self.thresholds.get(lang, self.thresholds["en"])
+        return float(table[self.outputs.index(output)])
+
+    def predict(self, folded_texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Probabilities, shape (len(texts), n_outputs)."""
+        out = np.zeros((len(folded_texts), len(self.outputs)), dtype=np.float32)
+        for lo in range(0, len(folded_texts), _CHUNK):
+            chunk = folded_texts[lo : lo + _CHUNK]
+            out[lo : lo + len(chunk)] = self._predict_chunk(chunk)
+        return out
+
+    def _predict_chunk(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        hashed = hash_batch(texts, self.n_buckets, self.orders)
+        n = len(texts)
+        sums = np.zeros((n, len(self.outputs)), dtype=np.float32)
+        if len(hashed.buckets):
+            rows = self.weights[hashed.buckets].astype(np.float32)
+            starts = np.concatenate(([0], np.cumsum(hashed.counts)[:-1]))
+            nonempty = hashed.counts > 0
+            reduced = np.add.reduceat(rows, starts[nonempty], axis=0)
+            sums[nonempty] = reduced
+        norm = np.sqrt(np.maximum(hashed.counts, 1)).astype(np.float32)[:, None]
+        logits = sums * self.scales[None, :] / norm + self.bias[None, :]
+        return (1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))).astype(np.float32)
+
+
+def _load() -> Model:
+    path = resources.files("kasuhara.screen").joinpath("data", "model.npz")
+    with path.open("rb") as fh, np.load(fh, allow_pickle=False) as data:
+        outputs = tuple(str(x) for x in data["outputs"])
+        langs = [str(x) for x in data["threshold_langs"]]
+        return Model(
+            weights=np.ascontiguousarray(data["weights"]).astype(np.int8),
+            scales=data["scales"].astype(np.float32),
+            bias=data["bias"].astype(np.float32),
+            outputs=outputs,
+            orders=tuple(int(x) for x in data["orders"]),
+            thresholds={lang: data["thresholds"][i].astype(np.float32) for i, lang in enumerate(langs)},
+            version=str(data["version"]),
+        )
+
+
+def get_model() -> Model:
+    """The packaged model, loaded on first use and shared by every thread."""
+    global _MODEL
+    if _MODEL is None:
+        with _LOCK:
+            if _MODEL is None:
+                _MODEL = _load()
+    return _MODEL

@@ -1,0 +1,279 @@
+"""Explainable rules: patterns kept as data (`data/rules_*.yaml`), each with its behaviour, reason and guards.
+
+A rule fires only when its pattern matches the normalised, kana-folded text AND none of its guards
+holds. Guards are what keeps a keyword list from over-firing:
+- `whole_word`: the match must be a word of its own by the morphological analysis (殺虫剤, バカンス);
+- `unless_negated`: the predicate is denied (「晒したりしません」);
+- `needs_will`: only an imperative or volitional form counts (「殺してやる」, not 「殺された」);
+- `unless_before` / `unless_after` / `unless_text`: context that makes it harmless (死ぬほどうまい);
+- `requires_text`: context that must be present (a second person, a staff member, a threat);
+- reported speech (「死ねと言われた」, "a customer called me an idiot") is dropped for every rule,
+  because whoever is reporting abuse is not the one committing it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from kasuhara.errors import Message
+from kasuhara.screen import morph
+from kasuhara.screen.anchors import anchors_for
+
+BEHAVIOURS: tuple[str, ...] = (
+    "verbal_abuse",
+    "threat",
+    "intimidation",
+    "forced_kneeling",
+    "excessive_demand",
+    "sns_exposure",
+    "unauthorized_filming",
+    "refusal_to_leave",
+    "discriminatory",
+    "sexual",
+    "attack_on_individual",
+    "repeated_contact",
+    "defamation",
+)
+
+_WINDOW = 14
+_RULE_KEYS = {
+    "id", "behaviour", "score", "pattern", "whole_word", "unless_negated", "needs_will",
+    "unless_before", "unless_after", "unless_text", "requires_text", "reason", "allow_reported",
+}
+
+_REPORTED_JA = re.compile(
+    r"^.{0,6}?(?:と|って|っと|とか)(?:何度も|何回も|大声で|繰り返し)?"
+    r"(?:言われ|いわれ|怒鳴られ|どなられ|脅され|おどされ|罵られ|ののしられ|書かれ|書き込まれ|迫られ|要求され|求められ|"
+    r"言ってきた|いってきた|言っていた|言ってた|言ってきました|叫ばれ|凄まれ|すごまれ|詰め寄られ|吐かれ|言う客|いう客|"
+    r"いう(?:内容|電話|メール|発言|クレーム|書き込み|投稿)|言う(?:内容|電話|メール|発言|クレーム))"
+)
+_REPORTED_EN = re.compile(
+    r"(?:\b(?:he|she|they|the customer|a customer|the caller|a caller|someone|somebody|this (?:guy|man|woman|lady|person)|"
+    r"the (?:guy|man|woman|lady|client|patron)|a (?:guy|man|woman|lady|client|patron))\s+"
+    r"(?:said|told me|called me|called us|yelled|screamed|shouted|threatened|wrote|kept saying|texted|asked me)\b"
+    r"|\b(?:i was|we were|i got|she was|he was) (?:told|called|threatened|asked)\b)[^.!?]{0,60}$"
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One pattern for one behaviour, with its guards and a reason a supervisor can show."""
+
+    id: str
+    behaviour: str
+    score: float
+    pattern: re.Pattern[str]
+    reason: Message
+    whole_word: bool = False
+    unless_negated: bool = False
+    needs_will: bool = False
+    unless_before: re.Pattern[str] | None = None
+    unless_after: re.Pattern[str] | None = None
+    unless_text: re.Pattern[str] | None = None
+    requires_text: re.Pattern[str] | None = None
+    allow_reported: bool = False
+    lang: str = "ja"
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """A rule that fired: where in the normalised text, and why."""
+
+    rule: Rule
+    start: int
+    end: int
+    matched: str
+
+    @property
+    def reason(self) -> Message:
+        return Message(
+            ja=self.rule.reason.ja.replace("{match}", self.matched),
+            en=self.rule.reason.en.replace("{match}", self.matched),
+        )
+
+
+def _compile(value: object, where: str) -> re.Pattern[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{where}: expected a regular expression string")
+    try:
+        return re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"{where}: bad regular expression: {exc}") from exc
+
+
+def parse_rules(data: Any, source: str) -> tuple[Rule, ...]:
+    """Strictly validate one rules file: unknown keys, unknown behaviours and bad regexes are errors."""
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise ValueError(f"{source}: expected a mapping with a `rules` list")
+    lang = str(data.get("lang", "ja"))
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(data["rules"]):
+        where = f"{source}: rules[{i}]"
+        if not isinstance(raw, dict):
+            raise ValueError(f"{where}: expected a mapping")
+        unknown = set(raw) - _RULE_KEYS
+        if unknown:
+            raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+        rule_id = str(raw.get("id", ""))
+        if not rule_id or rule_id in seen:
+            raise ValueError(f"{where}: missing or duplicate id {rule_id!r}")
+        seen.add(rule_id)
+        behaviour = raw.get("behaviour")
+        if behaviour not in BEHAVIOURS:
+            raise ValueError(f"{where} ({rule_id}): unknown behaviour {behaviour!r}")
+        reason = raw.get("reason")
+        if not isinstance(reason, dict) or not reason.get("ja") or not reason.get("en"):
+            raise ValueError(f"{where} ({rule_id}): reason needs ja and en")
+        pattern = _compile(raw.get("pattern"), f"{where} ({rule_id}).pattern")
+        if pattern is None:
+            raise ValueError(f"{where} ({rule_id}): missing pattern")
+        score = float(raw.get("score", 0.8))
+        if not 0.0 < score <= 1.0:
+            raise ValueError(f"{where} ({rule_id}): score must be in (0, 1]")
+        rules.append(
+            Rule(
+                id=rule_id,
+                behaviour=str(behaviour),
+                score=score,
+                pattern=pattern,
+                reason=Message(ja=str(reason["ja"]), en=str(reason["en"])),
+                whole_word=bool(raw.get("whole_word", False)),
+                unless_negated=bool(raw.get("unless_negated", False)),
+                needs_will=bool(raw.get("needs_will", False)),
+                unless_before=_compile(raw.get("unless_before"), f"{where}.unless_before"),
+                unless_after=_compile(raw.get("unless_after"), f"{where}.unless_after"),
+                unless_text=_compile(raw.get("unless_text"), f"{where}.unless_text"),
+                requires_text=_compile(raw.get("requires_text"), f"{where}.requires_text"),
+                allow_reported=bool(raw.get("allow_reported", False)),
+                lang=lang,
+            )
+        )
+    return tuple(rules)
+
+
+class RuleSet:
+    """All packaged rules plus an index of their literal anchors, which rejects most texts cheaply.
+
+    Every rule's anchors (see `kasuhara.screen.anchors`) are indexed by their first one or two
+    characters; one pass over the text finds the rules that can possibly match, and only those run.
+    """
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self.rules = rules
+        self._always: set[int] = set()
+        self._by1: dict[str, set[int]] = {}
+        self._by2: dict[str, set[int]] = {}
+        self._by3: dict[str, tuple[re.Pattern[str], dict[str, set[int]]]] = {}
+        long_anchors: dict[str, set[int]] = {}
+        for index, rule in enumerate(rules):
+            found = anchors_for(rule.pattern.pattern)
+            if found is None:
+                self._always.add(index)
+                continue
+            for anchor in found:
+                if len(anchor) == 1:
+                    self._by1.setdefault(anchor, set()).add(index)
+                elif len(anchor) == 2:
+                    self._by2.setdefault(anchor, set()).add(index)
+                else:
+                    long_anchors.setdefault(anchor, set()).add(index)
+        # Anchors of three characters or more: per three-character key, one alternation (longest
+        # first) and, for each anchor, the rules of every anchor that is a prefix of it, so the
+        # single longest match at a position stands for all anchors starting there.
+        grouped: dict[str, list[str]] = {}
+        for anchor in long_anchors:
+            grouped.setdefault(anchor[:3], []).append(anchor)
+        for key, members in grouped.items():
+            members.sort(key=len, reverse=True)
+            closure = {
+                a: set().union(*(long_anchors[b] for b in members if a.startswith(b))) for a in members
+            }
+            self._by3[key] = (re.compile("|".join(re.escape(a) for a in members)), closure)
+
+    def candidates(self, folded: str) -> set[int]:
+        """Indices of the rules whose anchors occur in `folded` (a superset of those that match)."""
+        found = set(self._always)
+        by1 = self._by1.get
+        by2 = self._by2.get
+        by3 = self._by3.get
+        for i, ch in enumerate(folded):
+            one = by1(ch)
+            if one is not None:
+                found |= one
+            two = by2(folded[i : i + 2])
+            if two is not None:
+                found |= two
+            three = by3(folded[i : i + 3])
+            if three is not None:
+                m = three[0].match(folded, i)
+                if m is not None:
+                    found |= three[1][m.group()]
+        return found
+
+    def match(self, folded: str, original_script: str, only: set[int] | None = None) -> list[RuleHit]:
+        """Rules that fire on `folded` (kana-folded normalised text); `original_script` feeds Sudachi."""
+        hits: list[RuleHit] = []
+        tokens: tuple[morph.Token, ...] | None = None
+        indices = sorted(self.candidates(folded) if only is None else only)
+        for rule in (self.rules[i] for i in indices):
+            for m in rule.pattern.finditer(folded):
+                start, end = m.span()
+                if end <= start:
+                    continue
+                if rule.requires_text is not None and rule.requires_text.search(folded) is None:
+                    break
+                if rule.unless_text is not None and rule.unless_text.search(folded) is not None:
+                    break
+                before = folded[max(0, start - _WINDOW) : start]
+                after = folded[end : end + _WINDOW]
+                if rule.unless_before is not None and rule.unless_before.search(before):
+                    continue
+                if rule.unless_after is not None and rule.unless_after.match(after):
+                    continue
+                if not rule.allow_reported and _reported(rule.lang, folded, start, end):
+                    continue
+                if rule.lang == "ja" and (rule.whole_word or rule.unless_negated or rule.needs_will):
+                    if tokens is None:
+                        tokens = morph.tokenize(original_script)
+                    if rule.whole_word and not morph.is_whole_word(tokens, start, end):
+                        continue
+                    if rule.unless_negated and morph.is_negated(tokens, end):
+                        continue
+                    if rule.needs_will and not morph.is_command_or_will(tokens, start, end):
+                        continue
+                elif rule.lang == "en" and rule.unless_negated and _negated_en(folded, start):
+                    continue
+                hits.append(RuleHit(rule=rule, start=start, end=end, matched=original_script[start:end]))
+        return hits
+
+
+_EN_NEG = re.compile(r"\b(?:not|never|no|don't|dont|won't|wont|wouldn't|wouldnt|didn't|didnt|isn't|nobody)\b[\w' ]{0,16}$")
+
+
+def _negated_en(text: str, start: int) -> bool:
+    return _EN_NEG.search(text[max(0, start - 30) : start]) is not None
+
+
+def _reported(lang: str, text: str, start: int, end: int) -> bool:
+    if lang == "ja":
+        return _REPORTED_JA.match(text[end : end + 30]) is not None
+    return _REPORTED_EN.search(text[max(0, start - 80) : start]) is not None
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> RuleSet:
+    """The packaged rules, validated, with the combined prefilter."""
+    rules: list[Rule] = []
+    for name in ("rules_ja.yaml", "rules_en.yaml"):
+        text = resources.files("kasuhara.screen").joinpath("data", name).read_text(encoding="utf-8")
+        rules.extend(parse_rules(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), name))
+    return RuleSet(tuple(rules))
