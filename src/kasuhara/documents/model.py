@@ -5,7 +5,7 @@ here into blocks that the PDF, DOCX and HTML writers all understand. So wording 
 templates, layout in the writers, and neither knows the other.
 
 Markup, one block per line group (blank lines separate paragraphs):
-  `# t` title, `## t` / `### t` headings, `- t` bullet, `1. t` numbered item,
+  `# t` title, `## t` / `### t` headings, `- t` bullet, `1. t` numbered item, `[ ] t` checklist item,
   `| a | b |` table row (the first row is the header), `> t` source note,
   `! t` caution box (used for unconfirmed points), `@big t` / `@center t` poster lines,
   `@right t` right-aligned line, `---` page break. `**bold**` inside any text.
@@ -19,7 +19,7 @@ from typing import Literal
 
 BlockKind = Literal[
     "title", "h2", "h3", "para", "bullets", "numbered", "table", "source", "caution", "big", "center",
-    "right", "pagebreak",
+    "right", "pagebreak", "checklist",
 ]
 
 
@@ -48,6 +48,8 @@ class Document:
         for b in self.blocks:
             if b.kind in ("bullets", "numbered"):
                 out.extend(strip_inline(i) for i in b.items)
+            elif b.kind == "checklist":
+                out.extend("□ " + strip_inline(i) for i in b.items)
             elif b.kind == "table":
                 out.extend(" | ".join(strip_inline(c) for c in row) for row in b.rows)
             elif b.kind != "pagebreak":
@@ -103,6 +105,13 @@ def parse(markup: str, lang: str) -> list[Block]:
                 blocks[-1].rows.append(cells)
             else:
                 blocks.append(Block("table", rows=[cells]))
+            continue
+        if line.startswith("[ ] "):
+            flush()
+            if blocks and blocks[-1].kind == "checklist":
+                blocks[-1].items.append(line[4:].strip())
+            else:
+                blocks.append(Block("checklist", items=[line[4:].strip()]))
             continue
         if line.startswith("- "):
             flush()

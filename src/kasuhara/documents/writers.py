@@ -84,11 +84,13 @@ def _styles(doc: Document) -> dict[str, ParagraphStyle]:
 def _pdf_block(block: Block, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
     if block.kind == "pagebreak":
         return [PageBreak()]
-    if block.kind in ("bullets", "numbered"):
+    if block.kind in ("bullets", "numbered", "checklist"):
         items = [ListItem(Paragraph(_inline_pdf(i), st["para"]), leftIndent=14) for i in block.items]
-        kwargs: dict[str, object] = (
-            {"bulletType": "bullet", "start": "•"} if block.kind == "bullets" else {"bulletType": "1"}
-        )
+        kwargs: dict[str, object] = {
+            "bullets": {"bulletType": "bullet", "start": "•"},
+            "checklist": {"bulletType": "bullet", "start": "□"},
+            "numbered": {"bulletType": "1"},
+        }[block.kind]
         return [ListFlowable(items, bulletFontName=MINCHO, bulletFontSize=st["para"].fontSize,
                              leftIndent=16, **kwargs)]
     if block.kind == "table":
@@ -198,6 +200,10 @@ def to_docx(doc: Document, *, author: str, generated_on: date) -> bytes:
             for item in block.items:
                 p = d.add_paragraph(style="List Bullet" if block.kind == "bullets" else "List Number")
                 _docx_runs(p, item)
+        elif block.kind == "checklist":
+            for item in block.items:
+                p = d.add_paragraph()
+                _docx_runs(p, "□ " + item)
         elif block.kind == "table":
             ncols = max(len(r) for r in block.rows)
             table = d.add_table(rows=0, cols=ncols)
@@ -245,6 +251,8 @@ def to_html_fragment(doc: Document) -> str:
         elif b.kind in ("bullets", "numbered"):
             tag = "ul" if b.kind == "bullets" else "ol"
             out.append(f"<{tag}>" + "".join(f"<li>{_inline_html(i)}</li>" for i in b.items) + f"</{tag}>")
+        elif b.kind == "checklist":
+            out.append('<ul class="kdoc-checklist">' + "".join(f"<li>☐ {_inline_html(i)}</li>" for i in b.items) + "</ul>")
         elif b.kind == "table":
             head, *rows = b.rows
             out.append(
@@ -270,7 +278,7 @@ h1{text-align:center}.kdoc-big{font-size:2.4rem;text-align:center;color:#8b1a1a}
 .kdoc-right{text-align:right}.kdoc-source{font-size:.8rem;color:#555;margin-left:1rem}
 .kdoc-caution{border:1px solid #c28a00;background:#fff7e0;padding:.4rem .6rem;color:#7a4b00}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #888;padding:.2rem .4rem;vertical-align:top}
-th{background:#e8eef5}
+th{background:#e8eef5}.kdoc-checklist{list-style:none;padding-left:1rem}
 """
 
 
