@@ -86,7 +86,7 @@ def _pdf_block(block: Block, st: dict[str, ParagraphStyle], width: float) -> lis
         return [PageBreak()]
     if block.kind in ("bullets", "numbered", "checklist"):
         items = [ListItem(Paragraph(_inline_pdf(i), st["para"]), leftIndent=14) for i in block.items]
-        kwargs: dict[str, object] = {
+        kwargs: dict[str, str] = {
             "bullets": {"bulletType": "bullet", "start": "•"},
             "checklist": {"bulletType": "bullet", "start": "□"},
             "numbered": {"bulletType": "1"},
