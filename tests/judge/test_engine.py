@@ -1,0 +1,147 @@
+"""The two-axis judgment: what it decides and why, beyond what the scenario files cover."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import pytest
+
+from kasuhara.company import Thresholds
+from kasuhara.errors import Message, NotInForceError
+from kasuhara.findings import ScreenFinding
+from kasuhara.judge import judge, parse_facts
+
+TODAY = date(2026, 11, 23)
+
+
+def facts(**fields: Any) -> Any:
+    base: dict[str, Any] = {
+        "occurred_at": "2026-11-10",
+        "location": {"prefecture": "東京都"},
+        "channel": "in_person",
+        "demand": {"kind": "refund", "validity": "invalid"},
+    }
+    base.update(fields)
+    return parse_facts(base, today=TODAY)
+
+
+def test_json_contract_keys() -> None:
+    out = judge(facts(behaviours=["threat"])).to_dict()
+    for key in ("determination", "demand_assessment", "manner_assessment", "behaviours", "offences", "actions",
+                "applicable_rules", "trace", "knowledge_base_version"):
+        assert key in out
+    offence = out["offences"][0]
+    assert offence["article"] == "222" and isinstance(offence["article"], str)
+    assert offence["law"]["ja"] == "刑法"
+    assert offence["penalty"]["ja"] and offence["penalty"]["effective_from"] == "2025-06-01"
+    assert offence["complaint_required"] is False and offence["elements_to_verify"] and offence["sources"]
+    action = out["actions"][0]
+    assert {"id", "urgency", "text"} <= set(action) and set(action["text"]) == {"ja", "en"}
+    assert out["behaviours"][0]["origin"] == "reported"
+    json.dumps(out)  # serialisable
+
+
+def test_actions_are_ordered_safety_first() -> None:
+    a = judge(facts(behaviours=["verbal_abuse", "physical_attack"], injury=False))
+    ids = a.action_ids
+    assert ids[0] == "ensure_safety" and ids.index("call_police") < ids.index("preserve_evidence")
+    urgencies = [x.action.urgency for x in a.actions]
+    order = ["immediate", "urgent", "soon", "follow_up"]
+    assert urgencies == sorted(urgencies, key=order.index)
+
+
+def test_unknown_injury_keeps_208_but_asks_about_it() -> None:
+    a = judge(facts(behaviours=["physical_attack"]))
+    assert a.offence_ids == ("208",)
+    assert any("204" in e.ja for e in a.offences[0].elements_to_verify)
+
+
+def test_complaint_requirement_is_an_element_to_verify() -> None:
+    a = judge(facts(behaviours=["verbal_abuse"], public=True))
+    insult = a.offences[0]
+    assert insult.offence.complaint_required and any("告訴" in e.ja for e in insult.elements_to_verify)
+
+
+def test_trace_explains_an_offence_not_met() -> None:
+    a = judge(facts(behaviours=["verbal_abuse"], public=False))
+    steps = {t.step: t for t in a.trace}
+    assert "公然性" in steps["offence:231"].answer.ja
+    assert "publicity" in steps["offence:231"].answer.en
+
+
+def test_trace_cites_sources_for_each_decision() -> None:
+    a = judge(facts(behaviours=["threat"], duration_minutes=40))
+    steps = {t.step: t for t in a.trace}
+    for step in ("date", "time_limit", "demand", "manner", "determination", "offence:222", "rules", "actions"):
+        assert steps[step].sources, step
+
+
+def test_date_before_coverage_is_a_loud_error() -> None:
+    with pytest.raises(NotInForceError):
+        judge(facts(occurred_at="2019-05-01"))
+
+
+def test_thresholds_are_used() -> None:
+    f = facts(duration_minutes=25)
+    assert "prolonged_restraint" not in judge(f).behaviour_ids
+    assert "prolonged_restraint" in judge(f, thresholds=Thresholds(time_limit_minutes=20)).behaviour_ids
+
+
+def test_utterances_without_screener_are_reported_not_screened() -> None:
+    a = judge(facts(utterances=["ばかやろう"]))
+    assert a.screening == {"status": "not_screened", "utterances": 1, "findings": 0}
+    assert any(t.step == "screening" for t in a.trace)
+    assert a.determination.id == "unjustified_demand"
+
+
+def fake_screener(texts: Sequence[str]) -> list[ScreenFinding]:
+    """A tiny real screener for the hook: flags a fixed word, with its span."""
+    out = []
+    for i, text in enumerate(texts):
+        if "晒す" in text:
+            out.append(ScreenFinding("sns_exposure", 0.9, i, "晒す", Message("投稿の予告", "threat to post")))
+        if "殺す" in text:
+            out.append(ScreenFinding("threat", 0.95, i, "殺す", Message("害悪の告知", "threat of harm")))
+    return out
+
+
+def test_screened_findings_join_the_judgment() -> None:
+    a = judge(facts(demand={"kind": "refund", "validity": "valid"}, utterances=["ネットに晒すぞ", "普通の発言"]),
+              screener=fake_screener)
+    assert a.determination.id == "customer_harassment"
+    (found,) = a.behaviours
+    assert found.origin == "screened" and found.evidence[0].text == "晒す"
+    assert "晒す" in found.basis.ja
+    assert a.screening["status"] == "screened"
+
+
+def test_screened_evidence_is_attached_to_a_reported_behaviour() -> None:
+    a = judge(facts(behaviours=["threat"], utterances=["殺すぞ"]), screener=fake_screener)
+    (found,) = a.behaviours
+    assert found.origin == "reported" and found.evidence[0].text == "殺す"
+    assert a.offence_ids == ("222", "249")
+
+
+def test_unknown_ids_from_a_screener_are_ignored_and_traced() -> None:
+    def odd(texts: Sequence[str]) -> list[ScreenFinding]:
+        return [ScreenFinding("telepathy", 1.0, 0, "x", Message("?", "?"))]
+
+    a = judge(facts(utterances=["x"]), screener=odd)
+    assert a.behaviours == ()
+    assert any("telepathy" in t.answer.en for t in a.trace)
+
+
+def test_unconfirmed_in_force_date_is_noted() -> None:
+    a = judge(facts(location={"prefecture": "静岡県"}))
+    assert "ordinance:22" in a.rule_ids
+    assert any("unconfirmed" in n.en for n in a.notes)
+
+
+def test_statutory_test_is_named_from_2026_10_01() -> None:
+    before = {t.step: t for t in judge(facts(occurred_at="2026-09-30")).trace}
+    after = {t.step: t for t in judge(facts(occurred_at="2026-10-01")).trace}
+    assert "第33条" not in before["determination"].answer.ja
+    assert "第33条" in after["determination"].answer.ja
