@@ -233,7 +233,10 @@ def _variables_for(module: str) -> Any:
         from kasuhara.documents.manual import offence_rows
 
         law = inp.legal()
-        return {"law": law, "offences": offence_rows(law), "quiz": build_quiz(module), "module": module}
+        return {
+            "law": law, "offences": offence_rows(law), "quiz": build_quiz(module), "module": module,
+            "without_quiz": bool(inp.extra.get("without_quiz", False)),
+        }
 
     return variables
 
