@@ -145,3 +145,18 @@ def test_statutory_test_is_named_from_2026_10_01() -> None:
     after = {t.step: t for t in judge(facts(occurred_at="2026-10-01")).trace}
     assert "第33条" not in before["determination"].answer.ja
     assert "第33条" in after["determination"].answer.ja
+
+
+def test_harassment_does_not_cancel_what_is_owed() -> None:
+    owed = judge(facts(demand={"kind": "exchange", "validity": "valid"}, behaviours=["verbal_abuse"]))
+    assert owed.determination.id == "customer_harassment"
+    assert "remedy" in owed.action_ids
+    not_owed = judge(facts(behaviours=["verbal_abuse"]))
+    assert "remedy" not in not_owed.action_ids
+
+
+def test_threat_to_post_is_explained_when_not_reported_as_a_threat() -> None:
+    a = judge(facts(behaviours=["sns_exposure"]))
+    steps = {t.step: t for t in a.trace}
+    assert a.offence_ids == ()
+    assert "脅迫" in steps["offence:222"].answer.ja

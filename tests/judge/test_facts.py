@@ -63,6 +63,7 @@ def test_wrong_enum_values_list_allowed_values() -> None:
         ({"duration_minutes": -5}, "duration_minutes"),
         ({"duration_minutes": "45"}, "duration_minutes"),
         ({"duration_minutes": True}, "duration_minutes"),
+        ({"duration_minutes": float("inf")}, "duration_minutes"),
         ({"asked_to_leave": -1}, "asked_to_leave"),
         ({"contacts_in_period": {"count": 3, "days": 0}}, "contacts_in_period.days"),
         ({"contacts_in_period": {"count": 3, "days": 7, "weeks": 1}}, "contacts_in_period.weeks"),

@@ -311,7 +311,7 @@ def judge(
     rules = _rules(kb, facts, trace, notes)
 
     # 7. actions, safety first
-    response_types, actions = _actions(kb, determination, situation, trace)
+    response_types, actions = _actions(kb, determination, situation, demand_axis.result, trace)
 
     return Assessment(
         facts=facts,
@@ -341,7 +341,7 @@ def _place(kb: KnowledgeBase, facts: Facts) -> tuple[Message, TraceStep]:
                    f"prefecture unknown (municipality '{loc.municipality_input}' is not in the table): national rules only")
         else:
             a = _m("場所の入力がないため、国の規範のみを確認します", "no place given: national rules only")
-        return _m("不明", "unknown"), TraceStep("place", q, a)
+        return _m("不明", "unknown"), TraceStep("place", q, a, kb.place_sources)
     pref = kb.prefecture(loc.prefecture_code)
     if loc.municipality_code:
         name_ja = f"{pref.name}{loc.municipality_name}"
@@ -356,7 +356,7 @@ def _place(kb: KnowledgeBase, facts: Facts) -> tuple[Message, TraceStep]:
     else:
         name_ja, name_en = pref.name, pref.name_en
         a = _m(f"{pref.name}（コード{pref.code}）", f"{pref.name_en} (code {pref.code})")
-    return _m(name_ja, name_en), TraceStep("place", q, a)
+    return _m(name_ja, name_en), TraceStep("place", q, a, kb.place_sources)
 
 
 def _infer(kb: KnowledgeBase, facts: Facts, t: Thresholds, found: dict[str, FoundBehaviour],
@@ -593,7 +593,7 @@ def _rules(kb: KnowledgeBase, facts: Facts, trace: list[TraceStep], notes: list[
     return rules
 
 
-def _actions(kb: KnowledgeBase, determination: DeterminationInfo, s: Situation,
+def _actions(kb: KnowledgeBase, determination: DeterminationInfo, s: Situation, demand: str,
              trace: list[TraceStep]) -> tuple[tuple[ResponseType, ...], tuple[FoundAction, ...]]:
     reasons: dict[str, list[str]] = {}
     conditions: dict[str, list[Message]] = {}
@@ -612,6 +612,11 @@ def _actions(kb: KnowledgeBase, determination: DeterminationInfo, s: Situation,
                     conditions.setdefault(step.action, []).append(step.when_text)
     for a in determination.actions:
         reasons.setdefault(a, []).append(determination.id)
+    if determination.id == "customer_harassment" and demand in ("valid", "partially_valid"):
+        # harassment does not cancel what is owed: the valid part of the demand is still met
+        # (Tokyo ordinance art. 5: customers' legitimate rights must not be infringed)
+        reasons.setdefault("remedy", []).append(f"demand:{demand}")
+        conditions.setdefault("remedy", []).append(_m("要求の妥当な部分について", "for the valid part of the demand"))
     found = [FoundAction(kb.action(a), tuple(r), tuple(conditions.get(a, ()))) for a, r in reasons.items()]
     found.sort(key=lambda f: (URGENCIES.index(f.action.urgency), f.action.rank))
     if types:

@@ -7,6 +7,7 @@ the field and the allowed values in Japanese and English. All problems are repor
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -311,7 +312,7 @@ def parse_facts(obj: Mapping[str, Any], *, kb: KnowledgeBase | None = None, toda
     duration: float | None = None
     if obj.get("duration_minutes") is not None:
         d = obj["duration_minutes"]
-        if isinstance(d, bool) or not isinstance(d, int | float) or d != d:
+        if isinstance(d, bool) or not isinstance(d, int | float) or not math.isfinite(d):
             p.problems.append(_type("duration_minutes", "0以上の数（分）", "a number of minutes, at least 0"))
         elif d < 0:
             p.problems.append(FieldProblem("duration_minutes", Message("0以上を指定してください（負の値は使えません）",

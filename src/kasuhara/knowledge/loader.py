@@ -393,7 +393,7 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
     for b in behaviours:
         if b.id not in covered:
             ck.add("responses.yaml", "response_types", f"behaviour {b.id!r} is not a trigger of any response type")
-    prefectures, municipalities = _build_places(ck, documents["places.yaml"])
+    prefectures, municipalities, place_sources = _build_places(ck, documents["places.yaml"])
     prefecture_codes = {p.code for p in prefectures}
     municipality_codes = {m.code for m in municipalities}
     for rule in rules:
@@ -419,6 +419,7 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
         municipalities=municipalities,
         texts=texts,
         text_sources=text_sources,
+        place_sources=place_sources,
     )
 
 
@@ -684,10 +685,12 @@ def _build_responses(
     return tuple(types), tuple(dets)
 
 
-def _build_places(ck: _Checker, doc: Any) -> tuple[tuple[Prefecture, ...], tuple[Municipality, ...]]:
+def _build_places(
+    ck: _Checker, doc: Any
+) -> tuple[tuple[Prefecture, ...], tuple[Municipality, ...], tuple[Source, ...]]:
     f = "places.yaml"
     doc = ck.mapping(doc, f, "(top)", {"sources", "prefectures", "municipalities"}, set())
-    ck.sources(doc.get("sources"), f, "(top)")
+    sources = ck.sources(doc.get("sources"), f, "(top)")
     prefectures: list[Prefecture] = []
     raw = doc.get("prefectures")
     if not isinstance(raw, list):
@@ -721,7 +724,7 @@ def _build_places(ck: _Checker, doc: Any) -> tuple[tuple[Prefecture, ...], tuple
             ck.add(f, f"municipalities[{i}]", f"dangling reference to prefecture {code[:2]!r}")
         mcodes.add(code)
         municipalities.append(Municipality(code, name, name_en, code[:2]))
-    return tuple(prefectures), tuple(municipalities)
+    return tuple(prefectures), tuple(municipalities), sources
 
 
 Builder = Callable[[Mapping[str, Any]], KnowledgeBase]

@@ -365,6 +365,7 @@ class KnowledgeBase:
     municipalities: tuple[Municipality, ...]
     texts: Mapping[str, Message]
     text_sources: Mapping[str, tuple[Source, ...]]
+    place_sources: tuple[Source, ...] = ()
     _behaviours: dict[str, Behaviour] = field(default_factory=dict, repr=False)
     _categories: dict[str, Category] = field(default_factory=dict, repr=False)
     _offences: dict[str, Offence] = field(default_factory=dict, repr=False)
