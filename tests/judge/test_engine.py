@@ -160,3 +160,12 @@ def test_threat_to_post_is_explained_when_not_reported_as_a_threat() -> None:
     steps = {t.step: t for t in a.trace}
     assert a.offence_ids == ()
     assert "脅迫" in steps["offence:222"].answer.ja
+
+
+def test_explanation_follows_the_manner_axis() -> None:
+    excessive = judge(facts(behaviours=["excessive_demand"]))
+    assert excessive.determination.id == "customer_harassment"
+    assert "妥当性に照らして" in excessive.explanation.ja
+    assert "whatever the demand" not in excessive.to_dict()["determination_explanation"]["en"]
+    abusive = judge(facts(behaviours=["verbal_abuse"]))
+    assert abusive.explanation == abusive.determination.explanation

@@ -166,6 +166,7 @@ class Assessment:
     thresholds: Thresholds
     knowledge_base_version: str
     determination: DeterminationInfo
+    explanation: Message
     demand_assessment: Axis
     manner_assessment: Axis
     behaviours: tuple[FoundBehaviour, ...]
@@ -200,7 +201,7 @@ class Assessment:
             "knowledge_base_version": self.knowledge_base_version,
             "determination": d.id,
             "determination_label": message_dict(d.label),
-            "determination_explanation": message_dict(d.explanation),
+            "determination_explanation": message_dict(self.explanation),
             "occurred_on": self.facts.occurred_on.isoformat(),
             "place": message_dict(self.place),
             "facts": self.facts.to_dict(),
@@ -298,7 +299,11 @@ def judge(
     determination_id = _determine(demand_axis.result, manner_axis.result)
     determination = kb.determination(determination_id)
     statutory = [r for r in kb.rules_in_force(on=on) if r.id == "national_act"]
-    answer = _m(f"{determination.label.ja}: {determination.explanation.ja}", f"{determination.label.en}: {determination.explanation.en}")
+    explanation = determination.explanation
+    if manner_axis.result == "inappropriate_given_demand":
+        explanation = _m("要求の妥当性に照らして、手段・態様が社会通念上不相当です",
+                         "In light of the demand's validity, the means and manner are socially inappropriate.")
+    answer = _m(f"{determination.label.ja}: {explanation.ja}", f"{determination.label.en}: {explanation.en}")
     if statutory:
         answer = _m(answer.ja + " " + kb.text("statutory_test").ja, answer.en + " " + kb.text("statutory_test").en)
     trace.append(TraceStep("determination", _m("判定", "Determination"), answer,
@@ -318,6 +323,7 @@ def judge(
         thresholds=thresholds,
         knowledge_base_version=kb.version,
         determination=determination,
+        explanation=explanation,
         demand_assessment=demand_axis,
         manner_assessment=manner_axis,
         behaviours=behaviours,
@@ -374,11 +380,11 @@ def _infer(kb: KnowledgeBase, facts: Facts, t: Thresholds, found: dict[str, Foun
         d = _num(facts.duration_minutes)
         q = _m(f"対応時間は会社の上限（{limit}分）を超えたか", f"Did the contact run past the company's limit ({limit} min)?")
         if facts.duration_minutes > limit and not facts.demand.is_valid:
-            basis = _m(f"{d}分間の対応が会社の上限{limit}分を超え、要求は妥当とは言えません",
-                       f"the contact lasted {d} min, past the company's {limit}-min limit, on a demand that is not valid")
+            basis = _m(f"{d}分間の対応が会社の上限{limit}分を超え、要求は全面的に妥当とは言えません",
+                       f"the contact lasted {d} min, past the company's {limit}-min limit, on a demand that is not fully valid")
             add("prolonged_restraint", basis)
-            a = _m(f"はい（{d}分 > {limit}分）。要求が妥当でないため「長時間の拘束」と推定します",
-                   f"yes ({d} > {limit} min); the demand is not valid, so prolonged restraint is inferred")
+            a = _m(f"はい（{d}分 > {limit}分）。要求が全面的に妥当とは言えないため「長時間の拘束」と推定します",
+                   f"yes ({d} > {limit} min); the demand is not fully valid, so prolonged restraint is inferred")
         elif facts.duration_minutes > limit:
             a = _m(f"はい（{d}分 > {limit}分）。ただし要求が妥当なため、時間だけで拘束とは推定しません",
                    f"yes ({d} > {limit} min), but the demand is valid, so time alone does not make it restraint")
@@ -579,8 +585,8 @@ def _rules(kb: KnowledgeBase, facts: Facts, trace: list[TraceStep], notes: list[
         if r in rules:
             continue
         if r.pending:
-            answer_ja += f"。{r.title.ja}は未施行です"
-            answer_en += f". {r.title.en} is pending, not in force"
+            answer_ja += f"。{r.title.ja}は未施行です（適用しません）"
+            answer_en += f". {r.title.en} is not in force (pending): not applied"
         else:
             answer_ja += f"。{r.title.ja}は{r.effective_from}施行のため、この日には適用されません"
             answer_en += f". {r.title.en} is in force from {r.effective_from}, not on this date"

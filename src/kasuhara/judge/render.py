@@ -55,7 +55,7 @@ def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = 
     a = assessment
     lines: list[str] = [f"■ {h('title')}", ""]
     lines.append(f"{h('determination')}: {t(a.determination.label)}  [{a.determination.id}]")
-    lines.append(f"  {t(a.determination.explanation)}")
+    lines.append(f"  {t(a.explanation)}")
     lines.append(f"{h('date')}: {a.facts.occurred_on.isoformat()}    {h('place')}: {t(a.place)}")
     lines.append("")
     lines.append(f"{h('demand')}: {t(a.demand_assessment.label)}")
