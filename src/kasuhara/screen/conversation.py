@@ -54,7 +54,7 @@ class Turn:
 
     @property
     def is_staff(self) -> bool:
-        return bool(self.speaker) and _STAFF.match(self.speaker.strip()) is not None
+        return self.speaker is not None and _STAFF.match(self.speaker.strip()) is not None
 
 
 @dataclass(frozen=True)

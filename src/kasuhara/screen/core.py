@@ -181,6 +181,8 @@ def screen_text(text: str, lang: str = "auto") -> ScreenResult:
 def _combine(text: str, windows: list[_Window], lang_arg: str, model: Model) -> ScreenResult:
     lang = detect_lang(text) if lang_arg == "auto" else lang_arg
     truncated = len(text) > MAX_CHARS
+    if not text.strip():
+        return ScreenResult(text, lang, False, 0.0, (), truncated)
     flag_index = model.outputs.index("flag")
     flag_prob = max((float(w.probs[flag_index]) for w in windows), default=0.0)
     model_flag = flag_prob >= model.threshold(lang, "flag")

@@ -62,7 +62,8 @@ class Model:
             sums[nonempty] = reduced
         norm = np.sqrt(np.maximum(hashed.counts, 1)).astype(np.float32)[:, None]
         logits = sums * self.scales[None, :] / norm + self.bias[None, :]
-        return (1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))).astype(np.float32)
+        probs: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))).astype(np.float32)
+        return probs
 
 
 def _load() -> Model:

@@ -34,7 +34,7 @@ class Token:
 def _tokenizer() -> Any:
     from sudachipy import Dictionary, SplitMode
 
-    return Dictionary(dict="core").create(mode=SplitMode.C)
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
 
 
 @lru_cache(maxsize=4096)
@@ -70,7 +70,7 @@ def is_whole_word(tokens: tuple[Token, ...], start: int, end: int) -> bool:
 
 
 _NEGATORS = {"ない", "ぬ", "ず", "ん", "ねえ", "ねー", "へん", "ひん"}
-_SKIP = {"て", "で", "は", "も", "なんて", "なんか", "たり", "だり", "など", "とか", "は", "し", "ませ", "られ", "れ", "せ"}
+_SKIP = {"て", "で", "は", "も", "なんて", "なんか", "たり", "だり", "など", "とか", "し", "ませ", "られ", "れ", "せ"}
 
 
 def is_negated(tokens: tuple[Token, ...], end: int) -> bool:

@@ -43,7 +43,7 @@ _LATIN_LEET = re.compile(r"(?<=[a-z])[130@4$!]+(?=[a-z])")
 _SUBSTITUTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"タヒ(?=[ねんぬにね])"), "死"),
     (re.compile(r"(?<![\u30a1-\u30fa])シネ(?![\u30a1-\u30fa\u30fc])"), "死ね"),
-    (re.compile(r"(?<![{0}])[氏市詩4４士師](?=ね(?:[よやばえぇー!?]|$|\s))".format(_CJK)), "死"),
+    (re.compile(rf"(?<![{_CJK}])[氏市詩4４士師](?=ね(?:[よやばえぇー!?]|$|\s))"), "死"),
     (re.compile(r"(?<![\u30a1-\u30fa])コロ(?=[スサシセソ](?![\u30a1-\u30fa]))"), "殺"),
     (re.compile(r"(?<![\d])56(?=[すさしせそ])"), "殺"),
     (re.compile(r"頃(?=[すさしせそ])"), "殺"),

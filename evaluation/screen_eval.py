@@ -1,0 +1,193 @@
+"""Evaluate the screener: precision, recall and F1 per behaviour and per language, binary and macro-F1.
+
+    .venv/bin/python evaluation/screen_eval.py                 # all sets, writes evaluation/results/screen.{md,json}
+    .venv/bin/python evaluation/screen_eval.py --errors ja-dev # list mistakes on a development set
+
+Sets, each named in the report:
+- `ja-test`: datasets/ja/test.jsonl, our held-out Japanese split (never used for tuning);
+- `en-test`: datasets/en/test.jsonl, our held-out English kasuhara split (when present);
+- `convabuse-valid`: ConvAbuse's valid split, binary abuse (the model never trained on it);
+- `ja-dev` / `en-dev`: the development splits thresholds were tuned on (reported for contrast only);
+- baseline: TF-IDF + logistic regression trained on ConvAbuse train, scored on ConvAbuse valid.
+Test sets are only scored here, never printed: `--errors` refuses them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from kasuhara.screen import BEHAVIOURS, screen_texts  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data" / "screening"
+RESULTS = ROOT / "evaluation" / "results"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    labels: frozenset[str]
+
+
+def load_jsonl(path: Path) -> list[Example]:
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            out.append(Example(str(row["text"]), frozenset(str(x) for x in row.get("labels", []))))
+    return out
+
+
+def load_convabuse(split: str) -> list[Example]:
+    with (SHARED / "en_convabuse" / "data.csv").open(encoding="utf-8") as fh:
+        return [
+            Example(r["text"], frozenset({"abuse"}) if r["label"] == "1" else frozenset())
+            for r in csv.DictReader(fh)
+            if r["split"] == split
+        ]
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": tp + fn}
+
+
+def binary(gold: Sequence[bool], pred: Sequence[bool]) -> dict[str, object]:
+    tp = sum(g and p for g, p in zip(gold, pred, strict=True))
+    fp = sum(p and not g for g, p in zip(gold, pred, strict=True))
+    fn = sum(g and not p for g, p in zip(gold, pred, strict=True))
+    tn = len(gold) - tp - fp - fn
+    pos = prf(tp, fp, fn)
+    neg = prf(tn, fn, fp)
+    return {
+        "flagged": pos,
+        "not_flagged": neg,
+        "macro_f1": round((float(pos["f1"]) + float(neg["f1"])) / 2, 4),
+        "accuracy": round((tp + tn) / max(len(gold), 1), 4),
+        "n": len(gold),
+    }
+
+
+def evaluate(examples: list[Example], behaviours: bool) -> dict[str, object]:
+    started = time.perf_counter()
+    results = screen_texts([e.text for e in examples])
+    elapsed = time.perf_counter() - started
+    gold_flag = [bool(e.labels) for e in examples]
+    pred_flag = [r.flagged for r in results]
+    out: dict[str, object] = {"binary": binary(gold_flag, pred_flag), "seconds": round(elapsed, 3)}
+    if behaviours:
+        per: dict[str, dict[str, float]] = {}
+        for b in BEHAVIOURS:
+            tp = fp = fn = 0
+            for e, r in zip(examples, results, strict=True):
+                g = b in e.labels
+                p = b in r.behaviour_ids()
+                tp += g and p
+                fp += p and not g
+                fn += g and not p
+            if tp + fp + fn:
+                per[b] = prf(tp, fp, fn)
+        supported = [v["f1"] for v in per.values() if v["support"]]
+        out["behaviours"] = per
+        out["behaviour_macro_f1"] = round(sum(supported) / max(len(supported), 1), 4)
+    return out
+
+
+def baseline_convabuse() -> dict[str, object]:
+    """TF-IDF (word 1-2 grams) + logistic regression: the anchor the issue compares against."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    train, valid = load_convabuse("train"), load_convabuse("valid")
+    vec = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)
+    x = vec.fit_transform([e.text for e in train])
+    clf = LogisticRegression(max_iter=2000, class_weight="balanced")
+    clf.fit(x, [bool(e.labels) for e in train])
+    pred = clf.predict(vec.transform([e.text for e in valid]))
+    return {"binary": binary([bool(e.labels) for e in valid], [bool(p) for p in pred])}
+
+
+def errors(name: str, examples: list[Example]) -> None:
+    for e, r in zip(examples, screen_texts([e.text for e in examples]), strict=True):
+        gold = sorted(e.labels)
+        pred = sorted(r.behaviour_ids())
+        if (bool(gold) != r.flagged) or (gold and set(gold) != set(pred) and e.labels != {"abuse"}):
+            print(f"{name}\tgold={','.join(gold) or '-'}\tpred={','.join(pred) or '-'}\t{r.score:.2f}\t{e.text}")
+
+
+def markdown(report: dict[str, dict[str, object]]) -> str:
+    lines = ["# Screening evaluation / スクリーニング評価", ""]
+    lines.append(f"Generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `evaluation/screen_eval.py`.")
+    lines.append("")
+    lines.append("| set | n | flagged P | flagged R | flagged F1 | macro-F1 (flag/not) | behaviour macro-F1 |")
+    lines.append("|---|---|---|---|---|---|---|")
+    for name, res in report.items():
+        b = res["binary"]
+        assert isinstance(b, dict)
+        f = b["flagged"]
+        lines.append(
+            f"| {name} | {b['n']} | {f['precision']:.3f} | {f['recall']:.3f} | {f['f1']:.3f} | {b['macro_f1']:.3f} | "
+            f"{res.get('behaviour_macro_f1', '—')} |"
+        )
+    for name, res in report.items():
+        per = res.get("behaviours")
+        if not isinstance(per, dict) or not per:
+            continue
+        lines += ["", f"## {name}: per behaviour", "", "| behaviour | P | R | F1 | support |", "|---|---|---|---|---|"]
+        for b, m in per.items():
+            lines.append(f"| {b} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--errors", choices=["ja-dev", "en-dev", "ja-train", "convabuse-train"])
+    parser.add_argument("--no-baseline", action="store_true")
+    args = parser.parse_args()
+    sets = {
+        "ja-test (held-out)": (ROOT / "datasets" / "ja" / "test.jsonl", True),
+        "en-test (held-out)": (ROOT / "datasets" / "en" / "test.jsonl", True),
+        "ja-dev (tuned on)": (ROOT / "datasets" / "ja" / "dev.jsonl", True),
+        "en-dev (tuned on)": (ROOT / "datasets" / "en" / "dev.jsonl", True),
+    }
+    if args.errors:
+        if args.errors == "convabuse-train":
+            errors(args.errors, load_convabuse("train"))
+        else:
+            lang, split = args.errors.split("-")
+            errors(args.errors, load_jsonl(ROOT / "datasets" / lang / f"{split}.jsonl"))
+        return 0
+    report: dict[str, dict[str, object]] = {}
+    for name, (path, with_behaviours) in sets.items():
+        examples = load_jsonl(path)
+        if examples:
+            report[name] = evaluate(examples, with_behaviours)
+        else:
+            print(f"skipped {name}: {path} missing or empty", file=sys.stderr)
+    report["convabuse-valid (binary abuse, held-out)"] = evaluate(load_convabuse("valid"), False)
+    if not args.no_baseline:
+        report["baseline TF-IDF+LR on convabuse-valid"] = baseline_convabuse()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "screen.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    text = markdown(report)
+    (RESULTS / "screen.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
