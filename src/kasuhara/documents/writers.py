@@ -101,6 +101,7 @@ def _pdf_block(block: Block, st: dict[str, ParagraphStyle], width: float) -> lis
         ]
         table = Table(data, colWidths=[width / ncols] * ncols, repeatRows=1)
         table.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), MINCHO),
             ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -109,6 +110,7 @@ def _pdf_block(block: Block, st: dict[str, ParagraphStyle], width: float) -> lis
     if block.kind == "caution":
         cell = Table([[Paragraph(_inline_pdf(block.text), st["caution"])]], colWidths=[width])
         cell.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), GOTHIC),
             ("BOX", (0, 0), (-1, -1), 0.8, colors.HexColor("#c28a00")),
             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fff7e0")),
         ]))
