@@ -84,3 +84,13 @@ def test_bad_settings_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
     bad.write_text("thresholds: {time_limit_minutes: -1}\n", encoding="utf-8")
     assert main(["judge", str(EXAMPLE), "--settings", str(bad)]) == 2
     assert "thresholds.time_limit_minutes" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("example", sorted((ROOT / "examples").glob("incident_*.json")), ids=lambda p: p.name)
+def test_every_shipped_example_judges(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["judge", str(example), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["determination"] in {"customer_harassment", "unjustified_demand", "needs_fact_finding",
+                                    "legitimate_complaint"}
+    assert main(["judge", str(example), "--lang", "en"]) == 0
+    assert "Determination:" in capsys.readouterr().out
