@@ -212,3 +212,23 @@ def test_desk_replies_links_and_care_is_closed_to_supervisors(client: TestClient
                        json={"shared_with_supervisor": True}).status_code == 200
     boss = login(client, "boss@example.jp")
     assert client.get(f"/api/v1/care/{rid}", headers=boss).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "dropped"),
+    [
+        ("/consult", True),
+        ("/consult?lang=en", True),
+        ("/consult/return", True),
+        ("/api/v1/consultations/anonymous/messages", True),
+        ("/api/v1/consultations", False),
+        ("/consultants", False),
+        ("/desk", False),
+    ],
+)
+def test_access_log_filter_paths(path: str, dropped: bool) -> None:
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("198.51.100.1:1", "GET", path, "1.1", 200), None)
+    assert AnonymousAccessLogFilter().filter(record) is not dropped
+    plain = logging.LogRecord("x", logging.INFO, __file__, 1, f'"GET {path} HTTP/1.1" 200', None, None)
+    assert AnonymousAccessLogFilter().filter(plain) is not dropped

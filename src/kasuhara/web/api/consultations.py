@@ -10,6 +10,7 @@ globally per process, never per IP address, since keeping addresses is what must
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import deque
@@ -29,7 +30,9 @@ from kasuhara.web.deps import CurrentUser, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/consultations", tags=["consultations"], responses=ERRORS)
 
-ANONYMOUS_PATHS = ("/api/v1/consultations/anonymous", "/consult/anonymous", "/consult/return")
+ANONYMOUS_PATHS = ("/api/v1/consultations/anonymous", "/consult")
+"""Request paths never written to an access log: the anonymous API and every consulter page."""
+_ANONYMOUS_IN_TEXT = re.compile(r"(/api/v1/consultations/anonymous|/consult(?=[/?\s\"]|$))")
 JST = ZoneInfo("Asia/Tokyo")
 
 
@@ -42,10 +45,15 @@ class AnonymousAccessLogFilter(logging.Filter):
     """Drops access-log lines (uvicorn's, with client address and time) for the anonymous paths."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
         args = record.args if isinstance(record.args, tuple) else ()
-        parts = [text, *(str(a) for a in args)]
-        return not any(p in part for part in parts for p in ANONYMOUS_PATHS)
+        for arg in args:
+            if isinstance(arg, str) and _is_anonymous_path(arg):
+                return False
+        return not _ANONYMOUS_IN_TEXT.search(str(record.msg) if not args else record.getMessage())
+
+
+def _is_anonymous_path(path: str) -> bool:
+    return path.startswith(ANONYMOUS_PATHS[0]) or path == "/consult" or path.startswith(("/consult/", "/consult?"))
 
 
 def install_log_filter() -> None:
