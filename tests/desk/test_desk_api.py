@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,8 @@ from kasuhara.config import Settings
 from kasuhara.services.auth import hash_password
 from kasuhara.store.base import Base
 from kasuhara.store.migrate import upgrade
+from kasuhara.store.models.customers import Customer, CustomerIdentifier
+from kasuhara.store.models.incidents import Incident
 from kasuhara.store.models.sites import Site
 from kasuhara.store.models.users import User, user_sites
 from kasuhara.web.api.consultations import THROTTLE, AnonymousAccessLogFilter
@@ -91,11 +93,26 @@ def test_no_role_table_or_log_reveals_an_anonymous_consulter(
     # The consulter is even logged in, and their browser sends identifying headers.
     headers = login(client, consulter.email)
     headers |= {"User-Agent": SECRET_UA, "X-Forwarded-For": SECRET_IP, "X-Real-IP": SECRET_IP}
+    # A known customer two incidents short of... one short of the threshold (3): the anonymous
+    # consultation about them must not raise an alert stamped with the time it was sent.
+    with client.app_state.session_factory() as s:  # type: ignore[attr-defined]
+        site = s.scalars(select(Site)).first()
+        assert site is not None
+        customer = Customer(display_name="常連 客男", note="")
+        s.add(customer)
+        s.flush()
+        s.add(CustomerIdentifier(customer_id=customer.id, kind="phone", value="03-1234-0000",
+                                 normalized="0312340000"))
+        for n in range(2):
+            s.add(Incident(reporter_id=consulter.id, site_id=site.id, customer_id=customer.id,
+                           occurred_at=datetime.now(UTC), channel="visit", title=f"容姿への発言{n}", summary="",
+                           facts={}))
+        s.commit()
     before = snapshot(client)
 
     r = client.post("/api/v1/consultations/anonymous", headers=headers, json={
         "category": "unsure", "subject": "上司に言えない", "content": "常連客に毎回容姿のことを言われます。",
-        "passphrase": "ひみつの合言葉です",
+        "passphrase": "ひみつの合言葉です", "customer_phone": "03-1234-0000",
     })
     assert r.status_code == 201, r.text
     key = r.json()["report_key"]
@@ -132,6 +149,12 @@ def test_no_role_table_or_log_reveals_an_anonymous_consulter(
     cid = inbox[0]["id"]
     view = client.get(f"/api/v1/consultations/{cid}", headers=desk_headers).json()
     assert view["kind"] == "anonymous" and view["consulter"] is None
+    assert view["customer_id"] is not None  # linked by the phone number the consulter gave
+    r = client.post(f"/api/v1/consultations/{cid}/customer", headers=desk_headers,
+                    json={"customer_id": view["customer_id"]})
+    assert r.status_code == 200
+    alerts = client.get("/api/v1/offenders/alerts", headers=desk_headers).json()
+    assert [a["events"] for a in alerts] == [3]  # counted when the desk acted, not when sent
     for email in ("admin@example.jp", "auditor@example.jp", "boss@example.jp", consulter.email):
         other = login(client, email)
         assert client.get(f"/api/v1/consultations/{cid}", headers=other).status_code == 403

@@ -516,6 +516,16 @@ def desk_reply(
                  target_id=consultation.id)
 
 
+def _evaluate_customer(session: Session, customer_id: int | None) -> None:
+    """The desk's linking counts towards the repeat-offender threshold (at the desk's time, not the consulter's)."""
+    if customer_id is None:
+        return
+    from kasuhara.services import offenders
+
+    session.flush()
+    offenders.evaluate(session, customer_id=customer_id, today=date.today())
+
+
 def link_incident(session: Session, *, user: User, consultation_id: str, incident_id: int | None) -> None:
     """Connect the consultation to an incident in the case files (and so to its customer)."""
     consultation = desk_get(session, user=user, consultation_id=consultation_id)
@@ -526,6 +536,7 @@ def link_incident(session: Session, *, user: User, consultation_id: str, inciden
         if incident.customer_id is not None and consultation.customer_id is None:
             consultation.customer_id = incident.customer_id
     consultation.incident_id = incident_id
+    _evaluate_customer(session, consultation.customer_id)
     audit.record(session, actor=user, action="consultation.link", target_type="consultation",
                  target_id=consultation.id, detail={"incident_id": incident_id})
 
@@ -533,6 +544,7 @@ def link_incident(session: Session, *, user: User, consultation_id: str, inciden
 def link_customer(session: Session, *, user: User, consultation_id: str, customer_id: int | None) -> None:
     consultation = desk_get(session, user=user, consultation_id=consultation_id)
     consultation.customer_id = customer_id
+    _evaluate_customer(session, customer_id)
     audit.record(session, actor=user, action="consultation.link_customer", target_type="consultation",
                  target_id=consultation.id, detail={"customer_id": customer_id})
 

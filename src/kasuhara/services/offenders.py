@@ -203,6 +203,10 @@ def evaluate(session: Session, *, customer_id: int, today: date) -> OffenderAler
 def _collect_dirty(session: Session, _context: Any) -> None:
     dirty: set[int] = session.info.setdefault(_DIRTY, set())
     for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, Consultation) and obj.kind == "anonymous":
+            # An alert stamped at the moment an anonymous consultation is committed would date it
+            # to the second; these count at the next evaluation (a desk action or an incident).
+            continue
         if isinstance(obj, Incident | Consultation | CustomerIdentifier):
             customer_id: int | None = obj.customer_id
             if customer_id is not None:
