@@ -49,3 +49,11 @@ def test_policy_from_mapping_and_scope_checks() -> None:
         check_scope("ban", ["fax"], [1])
     with pytest.raises(InputError):
         check_scope("sue", ["phone"], None)
+
+
+def test_police_behaviours_exist_in_the_knowledge_base() -> None:
+    from kasuhara.desk.deterrence import POLICE_BEHAVIOURS
+    from kasuhara.knowledge import load_knowledge_base
+
+    known = {b.id for b in load_knowledge_base().behaviours}
+    assert POLICE_BEHAVIOURS <= known

@@ -23,9 +23,10 @@ STEP_LABELS: dict[str, Message] = {
     "police_report": Message("警察への相談・通報", "Report to the police"),
 }
 CHANNELS: tuple[str, ...] = ("phone", "visit", "email", "web", "sns", "letter")
-# Behaviour ids (the knowledge-base contract) that call for the police whatever the count.
+# Behaviour ids (the knowledge-base contract) for which the manual says police (暴力型, 威嚇・脅迫型,
+# 拘束型 incl. 不退去, property damage, sexual conduct/stalking), whatever the count.
 POLICE_BEHAVIOURS = frozenset(
-    {"physical_attack", "threat", "intimidation", "confinement", "stalking", "sexual_harassment"}
+    {"physical_attack", "threat", "intimidation", "confinement", "refusal_to_leave", "property_damage", "sexual"}
 )
 
 
