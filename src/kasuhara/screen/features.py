@@ -28,6 +28,8 @@ class Hashed:
     buckets: npt.NDArray[np.int64]
     docs: npt.NDArray[np.int64]
     counts: npt.NDArray[np.int64]  # n-gram occurrences per document (for length normalisation)
+    starts: npt.NDArray[np.int64]  # where each n-gram starts in its text (-1: on the leading mark)
+    ends: npt.NDArray[np.int64]  # where it ends (len(text) + 1: on the trailing mark)
 
 
 def hash_batch(texts: Sequence[str], n_buckets: int, orders: Sequence[int] = NGRAM_ORDERS) -> Hashed:
@@ -35,15 +37,19 @@ def hash_batch(texts: Sequence[str], n_buckets: int, orders: Sequence[int] = NGR
     n_docs = len(texts)
     if n_docs == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return Hashed(empty, empty, empty)
+        return Hashed(empty, empty, empty, empty, empty)
     joined = "".join(f"\x02{t}\x02\x03" for t in texts)
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     lengths = np.fromiter((len(t) + 3 for t in texts), dtype=np.int64, count=n_docs)
     doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+    doc_start = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    pos_in_doc = np.arange(len(doc_of), dtype=np.int64) - doc_start[doc_of] - 1
     is_sep = codes == _SEPARATOR
     mask = np.uint64(n_buckets - 1)
     all_buckets: list[npt.NDArray[np.int64]] = []
     all_docs: list[npt.NDArray[np.int64]] = []
+    all_starts: list[npt.NDArray[np.int64]] = []
+    all_ns: list[npt.NDArray[np.int64]] = []
     total = len(codes)
     with np.errstate(over="ignore"):
         for n in orders:
@@ -63,12 +69,20 @@ def hash_batch(texts: Sequence[str], n_buckets: int, orders: Sequence[int] = NGR
             keep = ~bad
             all_buckets.append((h[keep] & mask).astype(np.int64))
             all_docs.append(doc_of[: total - n + 1][keep])
-    buckets = np.concatenate(all_buckets) if all_buckets else np.zeros(0, dtype=np.int64)
-    docs = np.concatenate(all_docs) if all_docs else np.zeros(0, dtype=np.int64)
+            starts = pos_in_doc[: total - n + 1][keep]
+            all_starts.append(starts)
+            all_ns.append(np.full(len(starts), n, dtype=np.int64))
+    if not all_buckets:
+        empty = np.zeros(0, dtype=np.int64)
+        return Hashed(empty, empty, np.zeros(n_docs, dtype=np.int64), empty, empty)
+    buckets = np.concatenate(all_buckets)
+    docs = np.concatenate(all_docs)
     order = np.argsort(docs, kind="stable")
     buckets, docs = buckets[order], docs[order]
+    starts = np.concatenate(all_starts)[order]
+    ends = starts + np.concatenate(all_ns)[order]
     counts = np.bincount(docs, minlength=n_docs).astype(np.int64)
-    return Hashed(buckets=buckets, docs=docs, counts=counts)
+    return Hashed(buckets=buckets, docs=docs, counts=counts, starts=starts, ends=ends)
 
 
 

@@ -15,11 +15,22 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
-from kasuhara.screen.features import hash_batch
+from kasuhara.screen.features import Hashed, hash_batch
+from kasuhara.screen.rules import BEHAVIOURS
 
 _CHUNK = 512
 _LOCK = threading.Lock()
 _MODEL: Model | None = None
+_THRESHOLDS: dict[tuple[int, str, str], float] = {}
+
+
+@dataclass(frozen=True)
+class NGrams:
+    """The n-grams of one text: hash bucket and [start, end) in the text as scored."""
+
+    buckets: npt.NDArray[np.int64]
+    starts: npt.NDArray[np.int64]
+    ends: npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -39,20 +50,34 @@ class Model:
         return int(self.weights.shape[0])
 
     def threshold(self, lang: str, output: str) -> float:
-        table = self.thresholds.get(lang, self.thresholds["en"])
-        return float(table[self.outputs.index(output)])
+        """The decision threshold of one output for one language (English's for any other)."""
+        key = (lang if lang in self.thresholds else "en", output)
+        cached = _THRESHOLDS.get((id(self), *key))
+        if cached is None:
+            cached = float(self.thresholds[key[0]][self.outputs.index(output)])
+            _THRESHOLDS[(id(self), *key)] = cached
+        return cached
 
     def predict(self, folded_texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Probabilities, shape (len(texts), n_outputs)."""
+        return self.predict_with_ngrams(folded_texts)[0]
+
+    def predict_with_ngrams(self, folded_texts: Sequence[str]) -> tuple[npt.NDArray[np.float32], list[NGrams]]:
+        """Probabilities and, per text, its n-grams (bucket, start, end) for explaining a score."""
         out = np.zeros((len(folded_texts), len(self.outputs)), dtype=np.float32)
+        ngrams: list[NGrams] = []
         for lo in range(0, len(folded_texts), _CHUNK):
             chunk = folded_texts[lo : lo + _CHUNK]
-            out[lo : lo + len(chunk)] = self._predict_chunk(chunk)
-        return out
+            hashed = hash_batch(chunk, self.n_buckets, self.orders)
+            out[lo : lo + len(chunk)] = self._predict_chunk(hashed, len(chunk))
+            bounds = np.concatenate(([0], np.cumsum(hashed.counts))).tolist()
+            for i in range(len(chunk)):
+                a, b = bounds[i], bounds[i + 1]
+                ngrams.append(NGrams(hashed.buckets[a:b], hashed.starts[a:b], hashed.ends[a:b]))
+        return out, ngrams
 
-    def _predict_chunk(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        hashed = hash_batch(texts, self.n_buckets, self.orders)
-        n = len(texts)
+    def _predict_chunk(self, hashed: Hashed, n_texts: int) -> npt.NDArray[np.float32]:
+        n = n_texts
         sums = np.zeros((n, len(self.outputs)), dtype=np.float32)
         if len(hashed.buckets):
             rows = self.weights[hashed.buckets].astype(np.float32)
@@ -70,6 +95,8 @@ def _load() -> Model:
     path = resources.files("kasuhara.screen").joinpath("data", "model.npz")
     with path.open("rb") as fh, np.load(fh, allow_pickle=False) as data:
         outputs = tuple(str(x) for x in data["outputs"])
+        if outputs != ("flag", *BEHAVIOURS):
+            raise RuntimeError(f"model.npz outputs {outputs} do not match the behaviour ids; retrain the model")
         langs = [str(x) for x in data["threshold_langs"]]
         return Model(
             weights=np.ascontiguousarray(data["weights"]).astype(np.int8),

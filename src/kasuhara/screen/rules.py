@@ -198,25 +198,32 @@ class RuleSet:
                 a: set().union(*(long_anchors[b] for b in members if a.startswith(b))) for a in members
             }
             self._by3[key] = (re.compile("|".join(re.escape(a) for a in members)), closure)
+        self._one_chars = frozenset(self._by1)
+        self._two_keys = frozenset(self._by2)
+        self._three_keys = frozenset(self._by3)
 
     def candidates(self, folded: str) -> set[int]:
         """Indices of the rules whose anchors occur in `folded` (a superset of those that match)."""
         found = set(self._always)
-        by1 = self._by1.get
-        by2 = self._by2.get
-        by3 = self._by3.get
-        for i, ch in enumerate(folded):
-            one = by1(ch)
-            if one is not None:
-                found |= one
-            two = by2(folded[i : i + 2])
-            if two is not None:
-                found |= two
-            three = by3(folded[i : i + 3])
-            if three is not None:
-                m = three[0].match(folded, i)
+        for ch in self._one_chars.intersection(folded):
+            found |= self._by1[ch]
+        n = len(folded)
+        if n < 2:
+            return found
+        pairs = {folded[i : i + 2] for i in range(n - 1)}
+        for key in self._two_keys.intersection(pairs):
+            found |= self._by2[key]
+        if n < 3:
+            return found
+        triples = {folded[i : i + 3] for i in range(n - 2)}
+        for key in self._three_keys.intersection(triples):
+            pattern, closure = self._by3[key]
+            pos = folded.find(key)
+            while pos >= 0:
+                m = pattern.match(folded, pos)
                 if m is not None:
-                    found |= three[1][m.group()]
+                    found |= closure[m.group()]
+                pos = folded.find(key, pos + 1)
         return found
 
     def match(self, folded: str, original_script: str, only: set[int] | None = None) -> list[RuleHit]:
