@@ -24,6 +24,7 @@ TOKYO_ORDINANCE = "東京都カスタマー・ハラスメント防止条例"
 def test_company_name_in_every_document(pdfs: dict[tuple[str, str], bytes], kind_id: str, key: str) -> None:
     text = flat(pdf_text(pdfs[(kind_id, key)]))
     assert company(key).name in text
+    assert "---" not in text
 
 
 @pytest.mark.parametrize(("kind_id", "key"), ALL)

@@ -58,6 +58,7 @@ class Document:
 
 
 _NUMBERED = re.compile(r"^\d+\.\s+")
+_RULE = re.compile(r"^:?-{3,}:?$")
 _PREFIXES: tuple[tuple[str, BlockKind], ...] = (
     ("### ", "h3"),
     ("## ", "h2"),
@@ -101,6 +102,8 @@ def parse(markup: str, lang: str) -> list[Block]:
         if line.startswith("|") and line.endswith("|"):
             flush()
             cells = [c.strip() for c in line[1:-1].split("|")]
+            if all(_RULE.match(c) for c in cells):
+                continue  # the header separator row `|---|---|`
             if blocks and blocks[-1].kind == "table":
                 blocks[-1].rows.append(cells)
             else:

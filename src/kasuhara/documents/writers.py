@@ -49,7 +49,9 @@ def _inline_pdf(text: str) -> str:
 
 
 def _styles(doc: Document) -> dict[str, ParagraphStyle]:
-    wrap = "CJK" if doc.lang == "ja" else None
+    # CJK wrapping also breaks English at spaces (it backs up to the last space), and keeps the
+    # Japanese names and addresses an English document quotes from running off the page.
+    wrap = "CJK"
     scale = 1.41 if doc.size == "A3" else 1.0
     if doc.poster:
         scale *= 1.3
