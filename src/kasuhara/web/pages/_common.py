@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import HTTPException, Request
@@ -93,3 +93,36 @@ def local_time(moment: datetime | None) -> str:
     from kasuhara.services.incidents import JST, as_aware
 
     return as_aware(moment).astimezone(JST).strftime("%Y-%m-%d %H:%M")
+
+
+def page_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a page endpoint: a wrong role, a missing record or a refused action becomes the error
+    page in the user's language instead of a JSON body (the endpoint must take `request`)."""
+    import functools
+    import inspect
+
+    def handle(kwargs: dict[str, Any], exc: Exception) -> Response:
+        session = kwargs.get("session")
+        if isinstance(session, Session):
+            session.rollback()
+        request = kwargs["request"]
+        return error_page(request, exc)
+
+    if inspect.iscoroutinefunction(func):
+        @functools.wraps(func)
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await func(*args, **kwargs)
+            except (PageError, PermissionDeniedError, NotFoundError) as exc:
+                return handle(kwargs, exc)
+
+        return run_async
+
+    @functools.wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (PageError, PermissionDeniedError, NotFoundError) as exc:
+            return handle(kwargs, exc)
+
+    return run

@@ -13,9 +13,9 @@ from typing import Any
 from kasuhara.interview.path import EDGES, NODES, judgment_route, node
 from kasuhara.web.i18n import Translator
 
-WIDTH = 660
-SPINE_X, SPINE_W = 10, 330
-RIGHT_X, RIGHT_W = 400, 250
+WIDTH = 610
+SPINE_X, SPINE_W = 4, 318
+RIGHT_X, RIGHT_W = 372, 234
 BOX_H = 58
 ROW_H = 92
 TOP = 14

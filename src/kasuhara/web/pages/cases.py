@@ -37,7 +37,15 @@ from kasuhara.store.models.users import User
 from kasuhara.store.types import utcnow
 from kasuhara.web.deps import EvidenceStoreDep, OptionalUser, SessionDep, SettingsDep
 from kasuhara.web.pages._assessment import result_view
-from kasuhara.web.pages._common import PageError, error_page, field_errors, guarded, local_time, require_user
+from kasuhara.web.pages._common import (
+    PageError,
+    error_page,
+    field_errors,
+    guarded,
+    local_time,
+    page_errors,
+    require_user,
+)
 from kasuhara.web.pages._flowchart import flowchart
 from kasuhara.web.templating import NavItem, redirect, render, translator
 
@@ -100,6 +108,7 @@ def _age_days(incident: Any) -> int:
 
 
 @router.get("/cases", response_class=HTMLResponse)
+@page_errors
 def cases_list(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     """The cases this user may see, newest first, filtered by the query string."""
     me = require_user(request, user)
@@ -144,6 +153,7 @@ def cases_list(request: Request, session: SessionDep, user: OptionalUser) -> Res
 
 
 @router.post("/cases/views", response_model=None)
+@page_errors
 def save_view(request: Request, session: SessionDep, user: OptionalUser,
               name: Annotated[str, Form(max_length=200)] = "",
               query: Annotated[str, Form(max_length=1000)] = "") -> Response:
@@ -173,6 +183,7 @@ def _parse_query(query: str) -> dict[str, str]:
 
 
 @router.post("/cases/views/{view_id}/delete", response_model=None)
+@page_errors
 def delete_view(view_id: int, request: Request, session: SessionDep, user: OptionalUser) -> Response:
     me = require_user(request, user)
     view = session.get(SavedView, view_id)
@@ -263,6 +274,7 @@ def _case_page(request: Request, session: Session, me: User, incident_id: int, *
 
 
 @router.get("/cases/{incident_id}", response_class=HTMLResponse)
+@page_errors
 def case_page(incident_id: int, request: Request, session: SessionDep, user: OptionalUser) -> Response:
     me = require_user(request, user)
     return guarded(request, session, lambda: _case_page(request, session, me, incident_id))
@@ -289,6 +301,7 @@ def _write(request: Request, session: Session, me: User, incident_id: int, actio
 
 
 @router.post("/cases/{incident_id}/transition", response_model=None)
+@page_errors
 def move_case(incident_id: int, request: Request, session: SessionDep, user: OptionalUser,
               to: Annotated[str, Form(max_length=20)] = "", version: Annotated[str, Form(max_length=12)] = "",
               reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
@@ -305,6 +318,7 @@ def move_case(incident_id: int, request: Request, session: SessionDep, user: Opt
 
 
 @router.post("/cases/{incident_id}/decisions", response_model=None)
+@page_errors
 def record_decision(incident_id: int, request: Request, session: SessionDep, user: OptionalUser,
                     kind: Annotated[str, Form(max_length=20)] = "",
                     reason: Annotated[str, Form(max_length=4000)] = "") -> Response:
@@ -321,6 +335,7 @@ def record_decision(incident_id: int, request: Request, session: SessionDep, use
 
 
 @router.post("/cases/{incident_id}/judge", response_model=None)
+@page_errors
 def run_judgment(incident_id: int, request: Request, session: SessionDep, user: OptionalUser) -> Response:
     me = require_user(request, user)
 
@@ -332,6 +347,7 @@ def run_judgment(incident_id: int, request: Request, session: SessionDep, user: 
 
 
 @router.post("/cases/{incident_id}/notes", response_model=None)
+@page_errors
 def add_note(incident_id: int, request: Request, session: SessionDep, user: OptionalUser,
              text: Annotated[str, Form(max_length=4000)] = "") -> Response:
     me = require_user(request, user)
@@ -344,6 +360,7 @@ def add_note(incident_id: int, request: Request, session: SessionDep, user: Opti
 
 
 @router.post("/cases/{incident_id}/evidence", response_model=None)
+@page_errors
 async def add_evidence(incident_id: int, request: Request, session: SessionDep, user: OptionalUser,
                        settings: SettingsDep, store: EvidenceStoreDep) -> Response:
     me = require_user(request, user)

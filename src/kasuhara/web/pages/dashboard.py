@@ -29,7 +29,7 @@ from kasuhara.store.models.users import User
 from kasuhara.store.types import utcnow
 from kasuhara.web.deps import OptionalUser, SessionDep
 from kasuhara.web.i18n import Translator
-from kasuhara.web.pages._common import guarded, require_user
+from kasuhara.web.pages._common import guarded, page_errors, require_user
 from kasuhara.web.templating import NavItem, render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -178,6 +178,7 @@ def dashboard_data(session: Session, user: User, t: Translator, *, start: date, 
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
+@page_errors
 def dashboard(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     me = require_user(request, user, VIEWERS)
 

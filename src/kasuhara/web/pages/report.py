@@ -32,7 +32,7 @@ from kasuhara.store.models.evidence import EVIDENCE_KINDS, Evidence
 from kasuhara.store.models.users import User
 from kasuhara.web.deps import EvidenceStoreDep, OptionalUser, SessionDep, SettingsDep
 from kasuhara.web.pages._assessment import company_thresholds, complete_facts
-from kasuhara.web.pages._common import field_errors, guarded, require_user
+from kasuhara.web.pages._common import field_errors, guarded, page_errors, require_user
 from kasuhara.web.pages._screening import MAX_TEXT, screen_view
 from kasuhara.web.pages.guide import decode_state
 from kasuhara.web.templating import NavItem, redirect, render, translator
@@ -193,6 +193,7 @@ def _form_page(request: Request, session: Any, user: User, values: dict[str, Any
 
 
 @router.get("/report", response_class=HTMLResponse)
+@page_errors
 def report_form(request: Request, session: SessionDep, user: OptionalUser, guide: str = "") -> Response:
     """The empty form, or prefilled from the guided judgment (`?guide=<answers>`)."""
     me = require_user(request, user, access.REPORTERS)
@@ -213,6 +214,7 @@ def report_form(request: Request, session: SessionDep, user: OptionalUser, guide
 
 
 @router.post("/report/screen", response_class=HTMLResponse)
+@page_errors
 async def screen_fragment(request: Request, user: OptionalUser) -> HTMLResponse:
     """The screening result as an HTML fragment (used by the page's script while typing)."""
     form = await request.form()
@@ -227,6 +229,7 @@ def _upload_files(form: FormData) -> list[UploadFile]:
 
 
 @router.post("/report", response_model=None)
+@page_errors
 async def submit_report(request: Request, session: SessionDep, user: OptionalUser, settings: SettingsDep,
                         store: EvidenceStoreDep) -> Response:
     """Save the report (or, with the screen button, only screen the transcript and come back)."""

@@ -20,7 +20,7 @@ from kasuhara.services import sites as site_service
 from kasuhara.services import users as user_service
 from kasuhara.store.models.users import ROLES, User
 from kasuhara.web.deps import OptionalUser, SessionDep
-from kasuhara.web.pages._common import field_errors, guarded, require_user
+from kasuhara.web.pages._common import field_errors, guarded, page_errors, require_user
 from kasuhara.web.templating import NavItem, redirect, render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -50,6 +50,7 @@ def _page(request: Request, session: Session, *, errors: dict[str, str] | None =
 
 
 @router.get("/settings", response_class=HTMLResponse)
+@page_errors
 def settings_page(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     require_user(request, user, ADMINS)
     return guarded(request, session, lambda: _page(request, session))
@@ -78,6 +79,7 @@ def _save(request: Request, session: Session, work: Callable[[], None], *, done_
 
 
 @router.post("/settings/thresholds", response_model=None)
+@page_errors
 async def save_thresholds(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     me = require_user(request, user, ADMINS)
     form = await request.form()
@@ -94,6 +96,7 @@ async def save_thresholds(request: Request, session: SessionDep, user: OptionalU
 
 
 @router.post("/settings/sites", response_model=None)
+@page_errors
 async def add_site(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     me = require_user(request, user, ADMINS)
     form = await request.form()
@@ -108,6 +111,7 @@ async def add_site(request: Request, session: SessionDep, user: OptionalUser) ->
 
 
 @router.post("/settings/sites/{site_id}", response_model=None)
+@page_errors
 async def update_site(site_id: int, request: Request, session: SessionDep, user: OptionalUser) -> Response:
     me = require_user(request, user, ADMINS)
     form = await request.form()
@@ -121,6 +125,7 @@ async def update_site(site_id: int, request: Request, session: SessionDep, user:
 
 
 @router.post("/settings/users", response_model=None)
+@page_errors
 async def add_user(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     me = require_user(request, user, ADMINS)
     form = await request.form()
@@ -138,6 +143,7 @@ async def add_user(request: Request, session: SessionDep, user: OptionalUser) ->
 
 
 @router.post("/settings/users/{user_id}", response_model=None)
+@page_errors
 async def update_user(user_id: int, request: Request, session: SessionDep, user: OptionalUser) -> Response:
     me: User = require_user(request, user, ADMINS)
     form = await request.form()
