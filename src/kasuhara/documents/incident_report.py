@@ -86,6 +86,25 @@ def with_company_place(incident: IncidentRecord, company: CompanyProfile) -> Inc
     return replace(incident, facts={**incident.facts, "location": location})
 
 
+CHANNEL_LABELS: dict[str, Message] = {
+    "in_person": Message("対面（来店）", "in person"), "phone": Message("電話", "phone"), "email": Message("メール", "e-mail"),
+    "chat": Message("チャット", "chat"), "sns": Message("SNS", "social media"), "letter": Message("手紙", "letter"),
+    "off_premises": Message("店舗外", "off the premises"),
+}
+VALIDITY_LABELS: dict[str, Message] = {
+    "valid": Message("妥当", "valid"), "partially_valid": Message("一部妥当", "partly valid"),
+    "invalid": Message("妥当でない", "not valid"), "unknown": Message("不明", "unknown"),
+}
+ORIGIN_LABELS: dict[str, Message] = {
+    "reported": Message("報告", "reported"), "inferred": Message("推定", "inferred"),
+    "screened": Message("発言から検出", "found in what was said"),
+}
+
+
+def _label(table: dict[str, Message], value: Any, lang: str) -> str:
+    return table[value].in_(lang) if isinstance(value, str) and value in table else (str(value) if value else "—")
+
+
 def case_variables(inp: BuildInput) -> dict[str, Any]:
     incident: IncidentRecord = with_company_place(inp.incident, inp.company)
     on = incident.occurred_on
@@ -96,7 +115,15 @@ def case_variables(inp: BuildInput) -> dict[str, Any]:
     except NotFoundError:
         determination = str(a.get("determination"))
     at = incident.occurred_at
+    from kasuhara.documents.training import DEMANDS
+
+    demand = incident.facts.get("demand") if isinstance(incident.facts.get("demand"), dict) else {}
+    assert isinstance(demand, dict)
     return {
+        "channel_label": _label(CHANNEL_LABELS, incident.facts.get("channel"), law.lang),
+        "demand_label": _label(DEMANDS, demand.get("kind"), law.lang),
+        "validity_label": _label(VALIDITY_LABELS, demand.get("validity"), law.lang),
+        "origin_labels": {k: v.in_(law.lang) for k, v in ORIGIN_LABELS.items()},
         "law": law,
         "inc": incident,
         "facts": incident.facts,

@@ -83,6 +83,21 @@ def _styles(doc: Document) -> dict[str, ParagraphStyle]:
     }
 
 
+def column_widths(rows: list[list[str]], ncols: int, width: float) -> list[float]:
+    """Share the width by how much text each column holds (long hashes get room, numbers less)."""
+
+    def weight(text: str) -> float:
+        return sum(2.0 if ord(ch) > 0x2E7F else 1.0 for ch in strip_inline(text))
+
+    need = [0.0] * ncols
+    for row in rows:
+        for i, cell in enumerate(row[:ncols]):
+            need[i] = max(need[i], weight(cell))
+    capped = [min(max(n, 9.0), 60.0) for n in need]
+    total = sum(capped)
+    return [width * c / total for c in capped]
+
+
 def _pdf_block(block: Block, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
     if block.kind == "pagebreak":
         return [PageBreak()]
@@ -101,7 +116,7 @@ def _pdf_block(block: Block, st: dict[str, ParagraphStyle], width: float) -> lis
             [Paragraph(_inline_pdf(c), st["head" if ri == 0 else "cell"]) for c in row + [""] * (ncols - len(row))]
             for ri, row in enumerate(block.rows)
         ]
-        table = Table(data, colWidths=[width / ncols] * ncols, repeatRows=1)
+        table = Table(data, colWidths=column_widths(block.rows, ncols, width), repeatRows=1)
         table.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), MINCHO),
             ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
