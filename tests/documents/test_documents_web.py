@@ -111,3 +111,15 @@ def test_selfcheck_follows_the_real_state(world: World) -> None:
     assert world.call("staff", "GET", "/api/v1/documents/selfcheck/result").status_code == 403
     bad = world.call("admin", "PUT", "/api/v1/documents/selfcheck/answers", json={"answers": {"nonsense": "yes"}})
     assert bad.status_code == 422
+
+
+def test_case_without_facts_and_unset_settings_are_handled(world: World) -> None:
+    r = world.call("admin", "POST", "/api/v1/documents/incident-report", json={"incident_id": world.incident_b})
+    assert r.status_code == 200, r.text  # no facts recorded yet: the report says so, the judgment still runs
+    assert world.call("admin", "POST", "/api/v1/documents/manual", json={"size": "A3"}).status_code == 422
+    assert world.call("admin", "POST", "/api/v1/documents/incident-report", json={"incident_id": 999999}).status_code == 404
+    with world.app.state.session_factory() as session:
+        company_settings.update(session=session, actor=None, changes={"company_name": ""})
+        session.commit()
+    r = world.call("admin", "POST", "/api/v1/documents/policy", json={})
+    assert r.status_code == 422 and "company_name" in r.text
