@@ -292,3 +292,13 @@ def test_export_contains_everything_about_a_person(session: Session, people: Peo
     assert {i["value"] for i in ct["customer_identifiers"]} == {"03-7777-8888", "target@example.jp"}
     assert ct["incidents"][0]["title"] == "事案X" and ct["deterrence_decisions"][0]["reason"] == "理由T"
     assert cust["withheld"][0]["id"] == named.id and "本文Z" not in repr(cust)
+
+
+def test_inbox_survives_a_row_under_another_key(session: Session, people: People, cipher: FieldCipher) -> None:
+    consultations.start_named(session, cipher=FieldCipher("some-other-key-material-1234"), user=people.staff,
+                              category="other", subject="別の鍵", content="c", today=TODAY)
+    consultations.start_named(session, cipher=cipher, user=people.staff, category="other", subject="正しい鍵",
+                              content="c", today=TODAY)
+    session.commit()
+    subjects = [i["subject"] for i in consultations.inbox(session, cipher=cipher, user=people.desk, today=TODAY)]
+    assert "正しい鍵" in subjects and any("cannot decrypt" in s for s in subjects)

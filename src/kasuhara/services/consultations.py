@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from kasuhara.config import Settings
 from kasuhara.desk import reportkey
 from kasuhara.desk.calendar import WorkingCalendar
-from kasuhara.desk.crypto import FieldCipher
+from kasuhara.desk.crypto import DecryptionError, FieldCipher
 from kasuhara.desk.deterrence import OffenderPolicy
 from kasuhara.desk.timelimits import TimeLimits, reply_deadline
 from kasuhara.errors import FieldProblem, InputError, Message, NotFoundError, PermissionDeniedError
@@ -56,6 +56,10 @@ NO_DISADVANTAGE = Message(
 )
 
 
+DEVELOPMENT_ENCRYPTION_KEY = "development-only-encryption-key-do-not-use-in-production"
+"""Used in development when no key is set (like the development secret key); refused in production."""
+
+
 def cipher_from_settings(settings: Settings) -> FieldCipher:
     """The field cipher; outside development an encryption key must be set."""
     key = settings.encryption_key
@@ -72,7 +76,7 @@ def cipher_from_settings(settings: Settings) -> FieldCipher:
                     )
                 ]
             )
-        key = "development-encryption-" + settings.secret_key
+        key = DEVELOPMENT_ENCRYPTION_KEY
     return FieldCipher(key)
 
 
@@ -437,6 +441,14 @@ def deadline_info(row: DeskSettings, consultation: Consultation, today: date) ->
     }
 
 
+def _subject_or_placeholder(cipher: FieldCipher, consultation: Consultation) -> str:
+    """One row written under another key must not hide the whole inbox from the desk."""
+    try:
+        return cipher.decrypt(consultation.subject_enc, field="consultations.subject")
+    except DecryptionError:
+        return "〔復号できません / cannot decrypt: check KASUHARA_ENCRYPTION_KEY〕"
+
+
 def inbox(
     session: Session, *, cipher: FieldCipher, user: User, today: date, include_closed: bool = False
 ) -> list[dict[str, Any]]:
@@ -455,7 +467,7 @@ def inbox(
                 "category": c.category,
                 "status": c.status,
                 "received_on": c.received_on.isoformat(),
-                "subject": cipher.decrypt(c.subject_enc, field="consultations.subject"),
+                "subject": _subject_or_placeholder(cipher, c),
                 "deadline": deadline_info(row, c, today),
                 "incident_id": c.incident_id,
                 "customer_id": c.customer_id,
