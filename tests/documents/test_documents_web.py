@@ -123,3 +123,12 @@ def test_case_without_facts_and_unset_settings_are_handled(world: World) -> None
         session.commit()
     r = world.call("admin", "POST", "/api/v1/documents/policy", json={})
     assert r.status_code == 422 and "company_name" in r.text
+
+
+def test_selfcheck_document_uses_the_stored_state(world: World) -> None:
+    world.call("admin", "POST", "/api/v1/documents/policy", json={})
+    world.call("admin", "PUT", "/api/v1/documents/selfcheck/answers", json={"answers": {"policy_published": "yes"}})
+    score = world.call("admin", "GET", "/api/v1/documents/selfcheck/result").json()["score"]
+    r = world.call("admin", "POST", "/api/v1/documents/selfcheck", json={"format": "pdf"})
+    assert r.status_code == 200
+    assert f"総合点{score}/100" in text_of(r.content)

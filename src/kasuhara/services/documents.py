@@ -138,6 +138,11 @@ def generate(
             raise InputError([FieldProblem("incident_id", Message("事案を選んでください", "choose an incident"))])
         incident = incident_record(session=session, actor=actor, incident_id=incident_id)
     today = on or datetime.now(TOKYO).date()
+    if k.id == "selfcheck" and not extra:
+        from kasuhara.services import selfcheck as selfcheck_service  # it imports this module
+
+        extra = {"answers": selfcheck_service.stored_answers(session=session),
+                 "state": selfcheck_service.system_state(session=session)}
     doc = k.build(BuildInput(company=profile, lang=lang, size=size, on=today, incident=incident, extra=extra or {}))
     content = render(doc, fmt, author=profile.name, generated_on=today)
     digest = hashlib.sha256(content).hexdigest()
