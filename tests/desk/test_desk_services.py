@@ -302,3 +302,23 @@ def test_inbox_survives_a_row_under_another_key(session: Session, people: People
     session.commit()
     subjects = [i["subject"] for i in consultations.inbox(session, cipher=cipher, user=people.desk, today=TODAY)]
     assert "正しい鍵" in subjects and any("cannot decrypt" in s for s in subjects)
+
+
+def test_desk_inbox_restamps_anonymous_rows_on_postgresql(
+    session: Session, people: People, cipher: FieldCipher
+) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("xmin exists only on PostgreSQL")
+    from sqlalchemy import text
+
+    receipt = consultations.start_anonymous(session, cipher=cipher, category="other", subject="s", content="c",
+                                            passphrase="passphrase-x", today=TODAY)
+    consultations.add_consulter_message(session, cipher=cipher, consultation=receipt.consultation, body="b",
+                                        today=TODAY)
+    session.commit()
+    written = session.execute(text("SELECT xmin::text FROM consultation_messages")).scalar_one()
+    consultations.inbox(session, cipher=cipher, user=people.desk, today=TODAY)
+    desk_txn = session.execute(text("SELECT txid_current()::text")).scalar_one()
+    session.commit()
+    after = session.execute(text("SELECT xmin::text FROM consultation_messages")).scalar_one()
+    assert after != written and after == str(int(desk_txn) % 2**32)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from kasuhara.config import Settings
@@ -441,6 +441,23 @@ def deadline_info(row: DeskSettings, consultation: Consultation, today: date) ->
     }
 
 
+def _restamp_anonymous_rows(session: Session) -> None:
+    """On PostgreSQL every row carries the id of the transaction that wrote it (`xmin`), which orders
+    it against audited transactions and so dates it. Rewriting the consulter's rows in the desk's
+    transaction replaces that id with the desk's, whose time is no secret."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    anonymous = select(Consultation.id).where(Consultation.kind == "anonymous").scalar_subquery()
+    session.execute(
+        update(Consultation).where(Consultation.kind == "anonymous").values(failed_attempts=Consultation.failed_attempts)
+    )
+    session.execute(
+        update(ConsultationMessage)
+        .where(ConsultationMessage.author == "consulter", ConsultationMessage.consultation_id.in_(anonymous))
+        .values(seq=ConsultationMessage.seq)
+    )
+
+
 def _subject_or_placeholder(cipher: FieldCipher, consultation: Consultation) -> str:
     """One row written under another key must not hide the whole inbox from the desk."""
     try:
@@ -454,6 +471,7 @@ def inbox(
 ) -> list[dict[str, Any]]:
     """The desk's inbox with deadlines; overdue first. Reading it is audited."""
     _require_desk(user)
+    _restamp_anonymous_rows(session)
     row = desk_settings(session)
     stmt = select(Consultation)
     if not include_closed:
