@@ -67,7 +67,7 @@ def seed(session_factory: Any) -> dict[str, Any]:
             _run_project_demo(session)
         except Exception:  # the demo is someone else's; our journeys must not depend on it
             session.rollback()
-        shibuya = site_service.create(session=session, actor=None, code="BT-SHIBUYA", name="渋谷店", prefecture_code="13")
+        ikebukuro = site_service.create(session=session, actor=None, code="BT-IKEBUKURO", name="池袋店", prefecture_code="13")
         kuwana = site_service.create(session=session, actor=None, code="BT-KUWANA", name="桑名店", prefecture_code="24")
         session.flush()
         users = {}
@@ -75,23 +75,24 @@ def seed(session_factory: Any) -> dict[str, Any]:
             users[role] = user_service.create(
                 session=session, actor=None, email=email, display_name={"staff": "佐藤", "supervisor": "鈴木",
                                                                          "admin": "田中"}[role],
-                role=role, password=PASSWORD, site_ids=[shibuya.id, kuwana.id] if role != "staff" else [shibuya.id],
+                role=role, password=PASSWORD, site_ids=[ikebukuro.id, kuwana.id] if role != "staff" else [ikebukuro.id],
             )
         session.flush()
         now = datetime.now(JST)
         ids = []
         for index, item in enumerate(INCIDENTS):
-            site = shibuya if index % 3 else kuwana
+            site = ikebukuro if index % 3 else kuwana
             incident = incident_service.create(
                 session=session, actor=users["supervisor"], site_id=site.id,
                 occurred_at=now - timedelta(days=item["days_ago"], hours=2), channel=item["channel"],
                 title=item["title"], summary="", facts=item["facts"],
             )
             judgment_service.run(session=session, actor=users["supervisor"], incident_id=incident.id)
+            incident.created_at = incident.occurred_at  # reported the day it happened: realistic case ages
             ids.append(incident.id)
         staff_case = incident_service.create(
-            session=session, actor=users["staff"], site_id=shibuya.id, occurred_at=now - timedelta(days=1),
+            session=session, actor=users["staff"], site_id=ikebukuro.id, occurred_at=now - timedelta(days=1),
             channel="phone", title="スタッフの報告", summary="", facts={"behaviours": ["verbal_abuse"]},
         )
         session.commit()
-        return {"sites": {"shibuya": shibuya.id, "kuwana": kuwana.id}, "incidents": ids, "staff_case": staff_case.id}
+        return {"sites": {"ikebukuro": ikebukuro.id, "kuwana": kuwana.id}, "incidents": ids, "staff_case": staff_case.id}

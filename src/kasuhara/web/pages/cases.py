@@ -134,7 +134,7 @@ def cases_list(request: Request, session: SessionDep, user: OptionalUser) -> Res
                     "occurred": local_time(r.occurred_at), "channel": t.message(CHANNELS.get(r.channel)),
                     "status": r.status, "status_label": t(f"cases.status.{r.status}"),
                     "determination": r.determination or "",
-                    "determination_label": t(f"guide.det.{r.determination}") if r.determination else t("cases.not_judged"),
+                    "determination_label": t(f"dashboard.det.{r.determination}") if r.determination else t("cases.not_judged"),
                     "age": _age_days(r) if r.status != "closed" else None,
                 }
                 for r in rows
