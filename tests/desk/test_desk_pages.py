@@ -38,7 +38,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
             s.add(site)
             s.flush()
             for role, email in [("staff", "staff@example.jp"), ("supervisor", "boss@example.jp"),
-                                ("desk", "desk@example.jp")]:
+                                ("desk", "desk@example.jp"), ("admin", "admin@example.jp")]:
                 u = User(email=email, display_name=email.split("@")[0], role=role,
                          password_hash=hash_password(PASSWORD))
                 s.add(u)
@@ -139,3 +139,22 @@ def test_care_and_offender_pages(client: TestClient) -> None:
     result = client.post("/offenders/check", data={"csrf_token": csrf(check.text), "value": "０９０-0000-1111"})
     assert "出入り禁止・利用停止の対象です" in result.text
     assert client.get(f"/offenders/customers/{customer_id}").status_code == 403
+
+
+def test_admin_sets_limits_desk_reads_them(client: TestClient) -> None:
+    login(client, "admin@example.jp")
+    page = client.get("/desk/settings")
+    assert page.status_code == 200 and 'name="first_reply_working_days"' in page.text
+    data = {name: "5" for name in ("first_reply_working_days", "follow_up_reply_working_days", "care_follow_up_days",
+                                   "alert_count", "window_days", "ban_review_days", "retention_consultation_days",
+                                   "retention_care_days", "retention_customer_days")}
+    bad = client.post("/desk/settings", data={**data, "alert_count": "x", "csrf_token": csrf(page.text)})
+    assert bad.status_code == 422
+    ok = client.post("/desk/settings", data={**data, "alert_count": "4", "csrf_token": csrf(page.text)})
+    assert ok.status_code == 303
+    login(client, "desk@example.jp")
+    view = client.get("/desk/settings")
+    assert view.status_code == 200 and "悪質顧客の基準件数</strong>: 4" in view.text
+    assert "初回回答は5営業日以内" in client.get("/desk").text
+    login(client, "boss@example.jp")
+    assert client.get("/desk/settings").status_code == 403

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kasuhara.errors import InputError
+from kasuhara.errors import FieldProblem, InputError, Message
 from kasuhara.services import care as care_svc
 from kasuhara.services import consultations as svc
 from kasuhara.store.models.users import User
@@ -20,7 +20,10 @@ from kasuhara.web.templating import NavItem, redirect, render, translator
 
 router = APIRouter(include_in_schema=False)
 
-NAV_ITEMS = [NavItem(key="desk.nav", href="/desk", roles=("desk",), order=61)]
+NAV_ITEMS = [
+    NavItem(key="desk.nav", href="/desk", roles=("desk",), order=61),
+    NavItem(key="desk.settings_nav", href="/desk/settings", roles=("admin",), order=90),
+]
 DESK = ("desk",)
 
 
@@ -86,5 +89,59 @@ async def act(consultation_id: str, request: Request, session: SessionDep, user:
                            errors=field_errors(exc, translator(request)), status_code=422)
         session.commit()
         return redirect(f"/desk/consultations/{consultation_id}", key=key)
+
+    return guarded(request, session, work)
+
+
+SETTING_INPUTS = (
+    "first_reply_working_days", "follow_up_reply_working_days", "care_follow_up_days", "alert_count", "window_days",
+    "ban_review_days", "retention_consultation_days", "retention_care_days", "retention_customer_days",
+)
+
+
+def _settings_page(request: Request, session: SessionDep, me: User, errors: dict[str, str] | None = None,
+                   values: dict[str, object] | None = None, status_code: int = 200) -> Response:
+    current = svc.settings_dict(svc.desk_settings(session))
+    session.commit()
+    return render(request, "desk/settings.html", {
+        "values": values or current, "errors": errors or {}, "can_edit": me.role == "admin", "fields": SETTING_INPUTS,
+    }, status_code=status_code)
+
+
+@router.get("/desk/settings", response_class=HTMLResponse)
+def settings_page(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    """The company's reply limits, repeat-offender threshold and retention periods."""
+    return guarded(request, session,
+                   lambda: _settings_page(request, session, require_user(request, user, ("admin", "desk"))))
+
+
+@router.post("/desk/settings", response_class=HTMLResponse)
+async def save_settings(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    form = await request.form()
+
+    def work() -> Response:
+        me = require_user(request, user, ("admin",))
+        values: dict[str, object] = {}
+        raw: dict[str, object] = {}
+        problems = []
+        for name in SETTING_INPUTS:
+            value = text(form, name, 10)
+            raw[name] = value
+            if value.isdigit():
+                values[name] = int(value)
+            else:
+                problems.append(FieldProblem(name, Message("1以上の整数にしてください", "must be an integer ≥ 1")))
+        values["year_end_closure"] = text(form, "year_end_closure", 5) == "1"
+        raw["year_end_closure"] = values["year_end_closure"]
+        try:
+            if problems:
+                raise InputError(problems)
+            svc.update_settings(session, user=me, values=values)
+        except InputError as exc:
+            session.rollback()
+            return _settings_page(request, session, me, errors=field_errors(exc, translator(request)), values=raw,
+                                  status_code=422)
+        session.commit()
+        return redirect("/desk/settings", key="desk.settings_saved")
 
     return guarded(request, session, work)
