@@ -50,13 +50,16 @@ def test_fonts_embedded_and_no_tofu(pdfs: dict[tuple[str, str], bytes], kind_id:
 
 
 CANNOT_START = "、。，．）」』】〕！？ゃゅょっャュョッー"
+CANNOT_END = "（「『【〔［"
 
 
-@pytest.mark.parametrize(("kind_id", "key"), [(k, c) for k, c in ALL if k in ("manual", "policy", "clauses-lease")])
-def test_kinsoku_no_line_starts_with_a_closing_mark(pdfs: dict[tuple[str, str], bytes], kind_id: str, key: str) -> None:
+@pytest.mark.parametrize(("kind_id", "key"), ALL)
+def test_kinsoku_at_both_ends_of_every_line(pdfs: dict[tuple[str, str], bytes], kind_id: str, key: str) -> None:
     lines = [line.strip() for line in pdf_text(pdfs[(kind_id, key)]).splitlines() if line.strip()]
-    bad = [line for line in lines if line[0] in CANNOT_START]
-    assert not bad, bad[:5]
+    starts = [line for line in lines if line[0] in CANNOT_START]
+    ends = [line for line in lines if line[-1] in CANNOT_END]
+    assert not starts, starts[:5]
+    assert not ends, ends[:5]
 
 
 def test_tokyo_manual_cites_the_ordinance_by_article_and_the_act(pdfs: dict[tuple[str, str], bytes]) -> None:

@@ -28,7 +28,6 @@ from reportlab.platypus import (
     ListFlowable,
     ListItem,
     PageBreak,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -37,6 +36,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from kasuhara.documents.fonts import GOTHIC, MINCHO, register_fonts
+from kasuhara.documents.kinsoku import JaParagraph as Paragraph
 from kasuhara.documents.model import BOLD, Block, Document, strip_inline
 
 PAGE_SIZES = {"A4": A4, "A3": A3}
