@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import select
@@ -50,6 +51,25 @@ def _sweep_orphans(app: FastAPI) -> None:
     app.state.evidence_store.sweep(keys)
 
 
+def _limit_body_size(app: FastAPI, max_bytes: int) -> None:
+    """Refuse an announced body over the upload limit before it is read (413)."""
+    from fastapi import Request
+    from fastapi.responses import JSONResponse, Response
+
+    @app.middleware("http")
+    async def limit(request: Request, call_next: Any) -> Response:
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > max_bytes + 1024 * 1024:
+            return JSONResponse(
+                {"detail": "ファイルが大きすぎます / request body too large",
+                 "msg_ja": f"ファイルが大きすぎます (上限 {max_bytes} バイト)",
+                 "msg_en": f"request body too large (limit {max_bytes} bytes)"},
+                status_code=413,
+            )
+        response: Response = await call_next(request)
+        return response
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings if settings is not None else Settings()
 
@@ -75,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
     app.state.evidence_store = LocalEvidenceStore(settings.evidence_path)
     errors.install(app)
+    _limit_body_size(app, settings.max_upload_bytes)
     for _name, router in discover_routers(api_package.__name__, list(api_package.__path__)):
         app.include_router(router, prefix=API_PREFIX)
     for _name, router in discover_routers(pages_package.__name__, list(pages_package.__path__)):
