@@ -76,3 +76,14 @@ def test_clerk_takes_the_training_quiz(page: Any) -> None:
     table = page.locator("[data-testid=completions]").inner_text()
     assert "佐藤" in table
     shot(page, "training-completions")
+
+
+def test_quiz_on_a_phone(phone: Any) -> None:
+    login(phone, "staff", "/training/staff")
+    phone.goto("/training/staff")
+    phone.wait_for_selector("[data-testid=quiz-form]")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the page scrolls sideways on a phone ({width}px)"
+    choice = phone.locator("[data-testid=question-0] .quiz-choice").first
+    assert choice.bounding_box()["height"] >= 40  # a touch target
+    shot(phone, "training-staff-phone")
