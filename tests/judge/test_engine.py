@@ -91,10 +91,24 @@ def test_thresholds_are_used() -> None:
 
 
 def test_utterances_without_screener_are_reported_not_screened() -> None:
-    a = judge(facts(utterances=["ばかやろう"]))
+    a = judge(facts(utterances=["ばかやろう"]), screener=None)
     assert a.screening == {"status": "not_screened", "utterances": 1, "findings": 0}
     assert any(t.step == "screening" for t in a.trace)
     assert a.determination.id == "unjustified_demand"
+
+
+def test_utterances_are_screened_by_the_package_screener_by_default() -> None:
+    a = judge(facts(utterances=["土下座して謝れ、ネットに晒してやるからな"]))
+    assert a.screening["status"] == "screened"
+    screened = {b.behaviour.id for b in a.behaviours if b.origin == "screened"}
+    assert {"forced_kneeling", "sns_exposure"} <= screened
+    assert a.determination.id == "customer_harassment"
+
+
+def test_a_polite_refund_request_screens_to_nothing() -> None:
+    a = judge(facts(demand={"kind": "refund", "validity": "valid"}, utterances=["返品をお願いできますか"]))
+    assert a.screening["status"] == "screened"
+    assert a.determination.id == "legitimate_complaint"
 
 
 def fake_screener(texts: Sequence[str]) -> list[ScreenFinding]:

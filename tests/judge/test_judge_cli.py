@@ -21,7 +21,8 @@ def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     out = json.loads(capsys.readouterr().out)
     assert out["determination"] == "customer_harassment"
     assert {"national_act", "ordinance:13"} == {r["id"] for r in out["applicable_rules"]}
-    assert out["screening"]["status"] == "not_screened"
+    assert out["screening"]["status"] == "screened"
+    assert any(b["origin"] == "screened" for b in out["behaviours"])
 
 
 def test_text_output_japanese_and_english(capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,7 +18,7 @@ FACTS = {
 
 
 def assessment():  # type: ignore[no-untyped-def]
-    return judge(parse_facts(FACTS, today=date(2026, 11, 23)))
+    return judge(parse_facts(FACTS, today=date(2026, 11, 23)), screener=None)
 
 
 def test_japanese_text() -> None:

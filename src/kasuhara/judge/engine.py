@@ -233,14 +233,25 @@ def _num(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:g}"
 
 
+def default_screener(utterances: Sequence[str]) -> Sequence[ScreenFinding]:
+    """The package's own screener, imported on first use so a judgment without utterances never loads it."""
+    from kasuhara.screen import screen_findings
+
+    return screen_findings(utterances)
+
+
 def judge(
     facts: Facts,
     *,
     kb: KnowledgeBase | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
-    screener: Screener | None = None,
+    screener: Screener | None = default_screener,
 ) -> Assessment:
-    """Judge one incident. Raises `NotInForceError` for dates the knowledge base does not cover."""
+    """Judge one incident. Raises `NotInForceError` for dates the knowledge base does not cover.
+
+    Utterances are screened by the package's screener unless another is given; `screener=None`
+    leaves them unscreened (reported as such), e.g. to judge only what was reported.
+    """
     kb = kb or load_knowledge_base()
     on = facts.occurred_on
     if on < kb.coverage_from:
