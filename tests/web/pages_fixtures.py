@@ -20,24 +20,25 @@ from kasuhara.web.app import create_app
 PASSWORD = "correct horse battery staple"
 
 
-def make_settings(tmp_path: Path) -> Settings:
+def make_settings(tmp_path: Path, database_url: str | None = None) -> Settings:
     db = tmp_path / "kasuhara.db"
     return Settings(
         environment="development",
         data_dir=tmp_path,
-        database_url=f"sqlite:///{db}",
+        database_url=database_url or f"sqlite:///{db}",
         secret_key="test-secret-key-for-pages-0123456789",
     )
 
 
 @contextmanager
-def app_client(tmp_path: Path) -> Iterator[TestClient]:
-    settings = make_settings(tmp_path)
+def app_client(tmp_path: Path, database_url: str | None = None) -> Iterator[TestClient]:
+    settings = make_settings(tmp_path, database_url)
     upgrade(settings.database_url)
     app = create_app(settings)
     with TestClient(app, follow_redirects=False) as client:
         client.app_state = app.state  # type: ignore[attr-defined]
         yield client
+    app.state.engine.dispose()
 
 
 def add_user(client: TestClient, *, email: str, role: str, site_codes: tuple[str, ...] = ()) -> int:

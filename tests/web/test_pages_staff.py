@@ -18,8 +18,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    with app_client(tmp_path) as c:
+def client(tmp_path: Path, db_url: str) -> Iterator[TestClient]:
+    """The app on SQLite and on PostgreSQL (the shared `db_url` fixture)."""
+    with app_client(tmp_path, db_url) as c:
         add_user(c, email="staff@example.jp", role="staff", site_codes=("S1",))
         add_user(c, email="other@example.jp", role="staff", site_codes=("S1",))
         add_user(c, email="boss@example.jp", role="supervisor", site_codes=("S1",))
