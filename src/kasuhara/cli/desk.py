@@ -37,8 +37,8 @@ def run_holidays(args: argparse.Namespace) -> int:
 
 def run_scan(args: argparse.Namespace) -> int:
     from kasuhara.services import offenders
+    from kasuhara.services.consultations import japan_today as today
     from kasuhara.store.engine import make_engine, make_session_factory
-    from kasuhara.web.api.consultations import today
 
     overrides = {"database_url": args.database_url} if args.database_url else {}
     settings = load_settings(**overrides)

@@ -45,8 +45,8 @@ def _settings(args: argparse.Namespace) -> Any:
 
 def run_purge(args: argparse.Namespace) -> int:
     from kasuhara.services import privacy
+    from kasuhara.services.consultations import japan_today
     from kasuhara.store.engine import make_engine, make_session_factory
-    from kasuhara.web.api.consultations import today as japan_today
 
     settings = _settings(args)
     engine = make_engine(settings.database_url)

@@ -100,7 +100,7 @@ def _incident(session: Session, *, reporter: User, site: Site, customer: Custome
 
 def populate(session: Session, context: Any) -> None:
     from kasuhara.services import care, consultations, offenders
-    from kasuhara.web.api.consultations import today as japan_today
+    from kasuhara.services.consultations import japan_today
 
     cipher = _cipher(context)
     today = japan_today()

@@ -9,8 +9,9 @@ thread, day by day. Every access by the desk is audited, without content.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -54,6 +55,14 @@ NO_DISADVANTAGE = Message(
         "that leads to you (no account, IP address or time of day) unless you write your name."
     ),
 )
+
+
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def japan_today() -> date:
+    """The day in Japan: deadlines and working days are Japanese calendar days."""
+    return datetime.now(UTC).astimezone(JST).date()
 
 
 DEVELOPMENT_ENCRYPTION_KEY = "development-only-encryption-key-do-not-use-in-production"
@@ -553,7 +562,7 @@ def _evaluate_customer(session: Session, customer_id: int | None) -> None:
     from kasuhara.services import offenders
 
     session.flush()
-    offenders.evaluate(session, customer_id=customer_id, today=date.today())
+    offenders.evaluate(session, customer_id=customer_id, today=japan_today())
 
 
 def link_incident(session: Session, *, user: User, consultation_id: str, incident_id: int | None) -> None:

@@ -44,13 +44,6 @@ def candidate_forms(kind: str, value: str) -> set[str]:
     return forms
 
 
-def _normal_or_none(kind: str, value: str) -> str | None:
-    try:
-        return identifiers.normalise(kind, value)
-    except InputError:
-        return None
-
-
 def find_customers(session: Session, *, kind: str, value: str) -> list[Customer]:
     """Customers having this phone or e-mail, however it was typed."""
     forms = candidate_forms(kind, value)
@@ -61,14 +54,7 @@ def find_customers(session: Session, *, kind: str, value: str) -> list[Customer]
         .distinct()
         .order_by(Customer.id)
     )
-    found = list(session.scalars(stmt))
-    if found:
-        return found
-    # Fall back to normalising stored raw values (rows written with another normalisation).
-    rows = session.scalars(select(CustomerIdentifier).where(CustomerIdentifier.kind == kind)).all()
-    target = identifiers.normalise(kind, value)
-    ids = sorted({r.customer_id for r in rows if _normal_or_none(kind, r.value) == target})
-    return [c for c in (session.get(Customer, i) for i in ids) if c is not None]
+    return list(session.scalars(stmt))
 
 
 def linked_group(session: Session, customer_id: int) -> set[int]:
@@ -135,7 +121,13 @@ def confirm_match(session: Session, *, user: User, customer_id: int, other_id: i
     _add_link(session, customer_id, other_id, "confirmed", user.id)
     audit.record(session, actor=user, action="customer.link", target_type="customer", target_id=customer_id,
                  detail={"other_id": other_id, "reason": reason.strip()})
-    evaluate(session, customer_id=customer_id, today=date.today())
+    evaluate(session, customer_id=customer_id, today=_japan_today())
+
+
+def _japan_today() -> date:
+    from kasuhara.services.consultations import japan_today
+
+    return japan_today()
 
 
 def _window_start(today: date, days: int) -> datetime:
@@ -218,7 +210,9 @@ def _process_dirty(session: Session) -> None:
     dirty: set[int] = session.info.pop(_DIRTY, set())
     if not dirty:
         return
-    today = datetime.now(UTC).date()
+    from kasuhara.services.consultations import japan_today
+
+    today = japan_today()
     for customer_id in sorted(dirty):
         if session.get(Customer, customer_id) is None:
             continue

@@ -14,9 +14,7 @@ import re
 import threading
 import time
 from collections import deque
-from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException
 from pydantic import Field
@@ -33,12 +31,8 @@ router = APIRouter(prefix="/consultations", tags=["consultations"], responses=ER
 ANONYMOUS_PATHS = ("/api/v1/consultations/anonymous", "/consult")
 """Request paths never written to an access log: the anonymous API and every consulter page."""
 _ANONYMOUS_IN_TEXT = re.compile(r"(/api/v1/consultations/anonymous|/consult(?=[/?\s\"]|$))")
-JST = ZoneInfo("Asia/Tokyo")
-
-
-def today() -> date:
-    """The day in Japan: working days and deadlines are Japanese calendar days."""
-    return datetime.now(UTC).astimezone(JST).date()
+today = svc.japan_today
+"""The day in Japan (kept here as `today` for the other desk routers and pages)."""
 
 
 class AnonymousAccessLogFilter(logging.Filter):
