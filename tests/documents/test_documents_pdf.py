@@ -158,3 +158,8 @@ def test_warning_letter_names_the_customer_and_asks_to_stop(pdfs: dict[tuple[str
     kuwana = flat(pdf_text(pdfs[("warning-letter", "kuwana")]))
     assert "高橋三郎様" in kuwana and "賃貸借契約に基づく措置" in kuwana
     assert "東京都条例" not in kuwana
+
+
+def test_unconfirmed_penalty_wording_is_marked(pdfs: dict[tuple[str, str], bytes]) -> None:
+    text = flat(pdf_text(pdfs[("manual", "tokyo")]))
+    assert "一年以下の拘禁刑又は百万円以下の罰金（未確認" in text  # Stalker Act after the 整理法: wording not read

@@ -205,7 +205,10 @@ class LegalContext:
         p = offence.penalty_on(on)
         text = p.resolved_text or p.text
         if self.lang == "en" and p.gloss_en:
-            return f"{p.gloss_en} ({text})"
+            text = f"{p.gloss_en} ({text})"
+        if p.status == "U":
+            note = f" {self.t(p.note)}" if p.note else ""
+            text += f"（未確認{note}）" if self.lang != "en" else f" (unconfirmed{note})"
         return text
 
     def sources_text(self, sources: tuple[Source, ...]) -> str:
