@@ -244,6 +244,7 @@ def test_desk_replies_links_and_care_is_closed_to_supervisors(client: TestClient
         ("/consult?lang=en", True),
         ("/consult/return", True),
         ("/api/v1/consultations/anonymous/messages", True),
+        ("/api/v1/consultations/mine/abc", True),
         ("/api/v1/consultations", False),
         ("/consultants", False),
         ("/desk", False),

@@ -223,12 +223,15 @@ def export(session: Session, *, cipher: FieldCipher, user_id: int | None = None,
             for col in _references(child, parent.name):
                 add(child, session.execute(select(child).where(col.in_(keys))).all())
     if user_id is not None:
-        audit_rows = session.scalars(select(AuditEntry).where(AuditEntry.actor_id == user_id).order_by(AuditEntry.seq))
-        result["audit_log"] = [
-            {"seq": a.seq, "at": _plain(a.at), "action": a.action, "target_type": a.target_type,
-             "target_id": a.target_id}
-            for a in audit_rows
-        ]
+        who = AuditEntry.actor_id == user_id
+    else:
+        who = (AuditEntry.target_type == "customer") & (AuditEntry.target_id == str(customer_id))
+    audit_rows = session.scalars(select(AuditEntry).where(who).order_by(AuditEntry.seq))
+    result["audit_log"] = [
+        {"seq": a.seq, "at": _plain(a.at), "action": a.action, "target_type": a.target_type,
+         "target_id": a.target_id}
+        for a in audit_rows
+    ]
     audit.record(session, actor=None, action="privacy.export", target_type=target_table.rstrip("s"),
                  target_id=subject_id)
     return {

@@ -28,9 +28,9 @@ from kasuhara.web.deps import CurrentUser, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/consultations", tags=["consultations"], responses=ERRORS)
 
-ANONYMOUS_PATHS = ("/api/v1/consultations/anonymous", "/consult")
-"""Request paths never written to an access log: the anonymous API and every consulter page."""
-_ANONYMOUS_IN_TEXT = re.compile(r"(/api/v1/consultations/anonymous|/consult(?=[/?\s\"]|$))")
+ANONYMOUS_PATHS = ("/api/v1/consultations/anonymous", "/api/v1/consultations/mine", "/consult")
+"""Request paths never written to an access log: the consulter's API and every consulter page."""
+_ANONYMOUS_IN_TEXT = re.compile(r"(/api/v1/consultations/(anonymous|mine)|/consult(?=[/?\s\"]|$))")
 today = svc.japan_today
 """The day in Japan (kept here as `today` for the other desk routers and pages)."""
 
@@ -47,7 +47,7 @@ class AnonymousAccessLogFilter(logging.Filter):
 
 
 def _is_anonymous_path(path: str) -> bool:
-    return path.startswith(ANONYMOUS_PATHS[0]) or path == "/consult" or path.startswith(("/consult/", "/consult?"))
+    return path.startswith(ANONYMOUS_PATHS[:2]) or path == "/consult" or path.startswith(("/consult/", "/consult?"))
 
 
 def install_log_filter() -> None:
