@@ -163,15 +163,21 @@ def rule_flags(texts: list[str]) -> npt.NDArray[np.bool_]:
     return out
 
 
-def best_threshold(prob: npt.NDArray[np.float32], truth: npt.NDArray[np.int64], rules: npt.NDArray[np.bool_]) -> tuple[float, float]:
-    """Threshold that maximises F1 of (rules OR model >= t) on tuning data."""
+def best_threshold(
+    prob: npt.NDArray[np.float32], truth: npt.NDArray[np.int64], rules: npt.NDArray[np.bool_], macro: bool
+) -> tuple[float, float]:
+    """Threshold that maximises F1 of (rules OR model >= t) on tuning data (macro over both classes
+    for the flag, so that the many ordinary utterances count as much as the few abusive ones)."""
     best_t, best_f = 0.5, -1.0
     for t in np.arange(0.20, 0.96, 0.025):
         pred = rules | (prob >= t)
         tp = int((pred & (truth == 1)).sum())
         fp = int((pred & (truth == 0)).sum())
         fn = int((~pred & (truth == 1)).sum())
+        tn = len(truth) - tp - fp - fn
         f1 = 2 * tp / max(2 * tp + fp + fn, 1)
+        if macro:
+            f1 = (f1 + 2 * tn / max(2 * tn + fp + fn, 1)) / 2
         if f1 > best_f + 1e-9:
             best_t, best_f = float(t), f1
     return best_t, best_f
@@ -224,7 +230,7 @@ def main() -> int:
                 if truth[:, j].sum() == 0:
                     table[j] = 0.9  # no evidence on this language's tuning data: be conservative
                     continue
-                t, f1 = best_threshold(prob[:, j], truth[:, j], rules[:, j])
+                t, f1 = best_threshold(prob[:, j], truth[:, j], rules[:, j], macro=name == "flag")
                 table[j] = t
                 report.setdefault(lang, {})[name] = round(f1, 3)
         thresholds[lang] = table

@@ -24,7 +24,7 @@ from kasuhara.findings import ScreenFinding
 from kasuhara.screen.features import ngram_spans
 from kasuhara.screen.model import Model, NGrams, get_model
 from kasuhara.screen.normalize import Normalized, fold_kana, normalize, normalize_with_offsets
-from kasuhara.screen.rules import _REPORTED_EN, BEHAVIOURS, RuleHit, load_rules
+from kasuhara.screen.rules import _REPORTED_EN, BEHAVIOURS, RuleHit, is_meta, load_rules
 
 WINDOW = 1000
 """Characters analysed at a time; longer texts are cut into windows (bounded time and memory)."""
@@ -54,6 +54,8 @@ _REPORTED_JA_ANY = re.compile(
     r"(?:と|って)(?:何度も|大声で|繰り返し)?(?:言われ|いわれ|怒鳴られ|どなられ|脅され|おどされ|罵られ|ののしられ|"
     r"書き込まれ|迫られ|要求され|求められ|叫ばれ|凄まれ)|(?:客|お客様|お客さん|相手|男性|女性|男|女)(?:から|に)"
     r"[^。]{0,30}(?:言われ|怒鳴られ|脅され|罵られ|求められ|要求され|された|されました)"
+    r"|(?:客|お客様|お客さん|男性|女性|人|ひと|方)が[^。]{0,30}[」』](?:と|って)"
+    r"|(?:客|お客様|お客さん|男性客|女性客|同じ人|あの人|その人)が[^。]{0,20}(?:みたい|らしい|ようです|そうです)"
 )
 
 
@@ -138,7 +140,9 @@ def _windows(text: str) -> list[tuple[int, str]]:
 
 
 def _is_reported(text: str) -> bool:
-    return bool(_REPORTED_JA_ANY.search(text) or _REPORTED_EN.search(text.lower()))
+    """Someone reporting what another person said or did, or talking about such conduct in general."""
+    lowered = text.lower()
+    return bool(_REPORTED_JA_ANY.search(text) or _REPORTED_EN.search(lowered) or is_meta(fold_kana(lowered)))
 
 
 @dataclass

@@ -47,6 +47,7 @@ _SUBSTITUTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![\u30a1-\u30fa])コロ(?=[スサシセソ](?![\u30a1-\u30fa]))"), "殺"),
     (re.compile(r"(?<![\d])56(?=[すさしせそ])"), "殺"),
     (re.compile(r"頃(?=[すさしせそ])"), "殺"),
+    (re.compile(r"dogeza|どげざ|ドゲザ"), "土下座"),
 )
 
 

@@ -52,12 +52,26 @@ _REPORTED_JA = re.compile(
     r"(?:言われ|いわれ|怒鳴られ|どなられ|脅され|おどされ|罵られ|ののしられ|書かれ|書き込まれ|迫られ|要求され|求められ|"
     r"言ってきた|いってきた|言っていた|言ってた|言ってきました|叫ばれ|凄まれ|すごまれ|詰め寄られ|吐かれ|言う客|いう客|"
     r"いう(?:内容|電話|メール|発言|クレーム|書き込み|投稿)|言う(?:内容|電話|メール|発言|クレーム))"
+    r"|^[^。]{0,6}?[」』\"](?:と|って|っと|という|との)(?:いう|言う)?(?:[^。]{0,8})?"
+    r"(?:怒鳴|どな|叫|さけ|言って(?:い|た|き|ま)|言った|書いて|書かれ|せりふ|セリフ|台詞|言葉|表現|発言|文言|ふれーず|内容|電話|メール|投稿|書き込み|騒いで|脅して)"
+)
+_META_JA = re.compile(
+    r"お断り(?:して|いた|します|しています)|禁止(?:して|です|します|されて|事項)|ご遠慮(?:ください|願|いただ)|"
+    r"などの(?:行為|迷惑行為|言動)|基本方針|(?:カスタマー|かすたまー)(?:・)?(?:ハラスメント|はらすめんと)|カスハラ|かすはら|"
+    r"(?:ドラマ|どらま|映画|えいが|小説|漫画|まんが|アニメ|あにめ|ニュース|にゅーす)(?:で|の|に|を)"
+)
+_META_EN = re.compile(
+    r"\b(?:(?:is|are) (?:not tolerated|prohibited|forbidden|not allowed)|our policy|zero tolerance|"
+    r"(?:in|on) (?:the|a|this) (?:movie|film|show|series|book|novel|game|news)|harassment policy)\b"
 )
 _REPORTED_EN = re.compile(
-    r"(?:\b(?:he|she|they|the customer|a customer|the caller|a caller|someone|somebody|this (?:guy|man|woman|lady|person)|"
-    r"the (?:guy|man|woman|lady|client|patron)|a (?:guy|man|woman|lady|client|patron))\s+"
-    r"(?:said|told me|called me|called us|yelled|screamed|shouted|threatened|wrote|kept saying|texted|asked me)\b"
-    r"|\b(?:i was|we were|i got|she was|he was) (?:told|called|threatened|asked)\b)[^.!?]{0,60}$"
+    r"(?:\b(?:he|she|they|the customer|a customer|the caller|a caller|someone|somebody|"
+    r"(?:this|that|the|a|one|another) (?:guy|man|woman|lady|person|client|patron|customer|caller|bloke|girl|boy|kid))\b"
+    r"[^.!?]{0,30}?\b(?:said|says|told (?:me|her|him|them|us)|called (?:me|us|her|him)|yelled|screamed|shouted|"
+    r"(?:was|were|kept|started) (?:shouting|yelling|screaming|saying|calling|filming|recording|threatening)|threatened|"
+    r"wrote|kept saying|texted|asked (?:me|her|him))\b"
+    r"|\b(?:i was|we were|i got|she was|he was|they were) (?:told|called|threatened|asked)\b"
+    r"|\b(?:i|we) (?:saw|witnessed|heard|noticed|watched)\b)[^.!?]{0,60}$"
 )
 
 
@@ -229,6 +243,8 @@ class RuleSet:
     def match(self, folded: str, original_script: str, only: set[int] | None = None) -> list[RuleHit]:
         """Rules that fire on `folded` (kana-folded normalised text); `original_script` feeds Sudachi."""
         hits: list[RuleHit] = []
+        if is_meta(folded):
+            return hits
         tokens: tuple[morph.Token, ...] | None = None
         indices = sorted(self.candidates(folded) if only is None else only)
         for rule in (self.rules[i] for i in indices):
@@ -268,6 +284,11 @@ _EN_NEG = re.compile(r"\b(?:not|never|no|don't|dont|won't|wont|wouldn't|wouldnt|
 
 def _negated_en(text: str, start: int) -> bool:
     return _EN_NEG.search(text[max(0, start - 30) : start]) is not None
+
+
+def is_meta(text: str) -> bool:
+    """The utterance talks about such conduct (a policy, a drama, the news) rather than doing it."""
+    return _META_JA.search(text) is not None or _META_EN.search(text) is not None
 
 
 def _reported(lang: str, text: str, start: int, end: int) -> bool:
