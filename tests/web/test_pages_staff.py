@@ -90,6 +90,10 @@ def test_report_saves_incident_file_and_transcript_in_one_go(client: TestClient)
     assert saved.status_code == 303
     case = client.get(saved.headers["location"])
     assert "photo.png" in case.text and "transcript.txt" in case.text
+    # staff cannot store a judgment; they see a preliminary one, with what was said screened
+    assert 'data-testid="preview"' in case.text
+    assert 'data-determination="customer_harassment"' in case.text
+    assert 'data-behaviour="forced_kneeling"' in case.text
     assert 'data-testid="workflow"' not in case.text and 'data-testid="record-decision"' not in case.text
 
 

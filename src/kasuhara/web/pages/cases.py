@@ -33,10 +33,11 @@ from kasuhara.services.incidents import JST, Filters, as_aware
 from kasuhara.store.models.decisions import DECISION_KINDS
 from kasuhara.store.models.evidence import EVIDENCE_KINDS
 from kasuhara.store.models.saved_views import SavedView
+from kasuhara.store.models.sites import Site
 from kasuhara.store.models.users import User
 from kasuhara.store.types import utcnow
 from kasuhara.web.deps import EvidenceStoreDep, OptionalUser, SessionDep, SettingsDep
-from kasuhara.web.pages._assessment import result_view
+from kasuhara.web.pages._assessment import company_thresholds, result_view
 from kasuhara.web.pages._common import (
     PageError,
     error_page,
@@ -229,6 +230,7 @@ def case_context(request: Request, session: Session, me: User, incident_id: int)
         ]
     latest = snapshots[-1] if snapshots else None
     can_work = access.can_work(session, me, incident)
+    preview = None if latest is not None else _preview(session, incident)
     return {
         "incident": incident,
         "site": names.get(incident.site_id, ""),
@@ -247,8 +249,9 @@ def case_context(request: Request, session: Session, me: User, incident_id: int)
         "snapshot": latest,
         "snapshot_at": local_time(latest.created_at) if latest else "",
         "snapshot_count": len(snapshots),
-        "result": result_view(latest.assessment, t) if latest else None,
-        "chart": flowchart(latest.assessment, t) if latest else None,
+        "result": result_view(latest.assessment, t) if latest else result_view(preview, t) if preview else None,
+        "chart": flowchart(latest.assessment, t) if latest else flowchart(preview, t) if preview else None,
+        "preview": preview is not None,
         "files": [{"id": f.id, "name": f.filename, "kind": t(f"report.evidence_kind.{f.kind}"), "size": f.size_bytes,
                    "type": f.content_type, "sha256": f.sha256, "at": local_time(f.uploaded_at)} for f in files],
         "decisions": [{"kind": d.kind, "label": t(f"cases.decision_kind.{d.kind}"), "reason": d.reason,
@@ -262,6 +265,22 @@ def case_context(request: Request, session: Session, me: User, incident_id: int)
         "evidence_kinds": [(k, t(f"report.evidence_kind.{k}")) for k in EVIDENCE_KINDS],
         "recommended": [a["label"] for a in (result_view(latest.assessment, t)["actions"] if latest else [])][:6],
     }
+
+
+def _preview(session: Session, incident: Any) -> dict[str, Any] | None:
+    """A judgment of the reported facts that is shown but not stored (until a supervisor judges)."""
+    if not incident.facts:
+        return None
+    from kasuhara.judge import judge, parse_facts
+
+    site = session.get(Site, incident.site_id)
+    try:
+        facts = parse_facts(incident_service.facts_for_judgment(
+            incident.facts, occurred_at=incident.occurred_at, channel=incident.channel, site=site))
+    except InputError:
+        return None
+    result: dict[str, Any] = judge(facts, thresholds=company_thresholds(session)).to_dict()
+    return result
 
 
 def _case_page(request: Request, session: Session, me: User, incident_id: int, *,
