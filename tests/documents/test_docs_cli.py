@@ -67,3 +67,17 @@ def test_selfcheck_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert any(c["id"] == "tokyo" for c in data["categories"])
     answers.write_text("desk_set_up: sometimes\n", encoding="utf-8")
     assert main(["docs", "selfcheck", "--company", str(COMPANIES["tokyo"]), "--answers", str(answers)]) == 2
+
+
+def test_case_api_shape_is_accepted(tmp_path: Path) -> None:
+    """The case API's incident object (when and how outside `facts`) works as an export."""
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({
+        "id": 17, "title": "電話での暴言", "occurred_at": "2026-11-02T10:00:00+09:00", "channel": "phone",
+        "facts": {"demand": {"kind": "refund", "validity": "invalid"}, "behaviours": ["verbal_abuse"]},
+    }, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "r.pdf"
+    assert main(["docs", "build", "incident-report", "--company", str(COMPANIES["tokyo"]), "--incident", str(case),
+                 "--out", str(out)]) == 0
+    text = flat(pdf_text(out.read_bytes()))
+    assert "電話での暴言" in text and "2026年11月2日の行為" in text and "電話" in text

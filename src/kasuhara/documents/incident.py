@@ -94,6 +94,8 @@ def incident_from_mapping(data: Mapping[str, Any]) -> IncidentRecord:
         data = {}
     if not isinstance(facts, dict):
         raise InputError([FieldProblem("facts", Message("事実（facts）のオブジェクトが必要です", "needs a 'facts' object"))])
+    # the case API's incident object keeps when and how outside the facts: complete them from it
+    facts = {**{k: data[k] for k in ("occurred_at", "channel") if k in data and data[k] is not None}, **facts}
     timeline: list[TimelineEntry] = []
     for i, raw in enumerate(data.get("timeline") or []):
         if not isinstance(raw, dict) or "text" not in raw:
@@ -132,7 +134,7 @@ def incident_from_mapping(data: Mapping[str, Any]) -> IncidentRecord:
         id=_str(data, "id") or "—",
         facts=facts,
         site=_str(data, "site"),
-        summary=_str(data, "summary"),
+        summary=_str(data, "summary") or _str(data, "title"),
         reporter=_str(data, "reporter"),
         customer_name=_str(customer, "name"),
         customer_address=_str(customer, "address"),
