@@ -57,3 +57,10 @@ def test_police_behaviours_exist_in_the_knowledge_base() -> None:
 
     known = {b.id for b in load_knowledge_base().behaviours}
     assert known >= POLICE_BEHAVIOURS
+
+
+def test_no_milder_step_is_proposed_once_a_ban_is_in_force() -> None:
+    banned = History(events_in_window=5, steps_taken=frozenset({"ban"}), active_ban=True)
+    assert steps(banned) == []
+    # A single contact without a warning first still counts as past the warning.
+    assert steps(History(events_in_window=5, steps_taken=frozenset({"single_contact"}))) == ["ban", "end_of_service"]

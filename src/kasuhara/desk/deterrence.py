@@ -22,6 +22,8 @@ STEP_LABELS: dict[str, Message] = {
     "ban": Message("出入り禁止・利用禁止", "Ban"),
     "police_report": Message("警察への相談・通報", "Report to the police"),
 }
+ESCALATION: tuple[str, ...] = ("warning", "single_contact", "end_of_service", "ban")
+"""Steps from mildest to strongest; the police report stands apart (it depends on the conduct)."""
 CHANNELS: tuple[str, ...] = ("phone", "visit", "email", "web", "sns", "letter")
 # Behaviour ids (the knowledge-base contract) for which the manual says police (暴力型, 威嚇・脅迫型,
 # 拘束型 incl. 不退去, property damage, sexual conduct/stalking), whatever the count.
@@ -160,9 +162,12 @@ def reaches_threshold(history: History, policy: OffenderPolicy) -> bool:
 def propose(history: History, policy: OffenderPolicy, rules: tuple[ProposalRule, ...] = RULES) -> list[Proposal]:
     """The steps the system proposes now (never decides); empty below the threshold and no danger."""
     proposals: list[Proposal] = []
+    strongest = max((ESCALATION.index(s) for s in history.steps_taken if s in ESCALATION), default=-1)
     for rule in rules:
         if rule.step in history.steps_taken and rule.step != "police_report":
             continue
+        if rule.step in ESCALATION and ESCALATION.index(rule.step) < strongest:
+            continue  # a milder step than one already in force adds nothing
         if rule.step == "ban" and history.active_ban:
             continue
         if rule.any_behaviour:
@@ -171,7 +176,7 @@ def propose(history: History, policy: OffenderPolicy, rules: tuple[ProposalRule,
             continue
         if history.events_in_window < policy.alert_count + rule.min_events:
             continue
-        if not all(step in history.steps_taken for step in rule.after):
+        if not all(step in history.steps_taken or ESCALATION.index(step) <= strongest for step in rule.after):
             continue
         proposals.append(Proposal(rule.step, rule.id, rule.reason))
     return proposals
