@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from deskkit import People, make_customer, make_incident
@@ -323,3 +324,24 @@ def test_desk_inbox_restamps_anonymous_rows_on_postgresql(
     session.commit()
     after = session.execute(text("SELECT xmin::text FROM consultation_messages")).scalar_one()
     assert after != written and after == str(int(desk_txn) % 2**32)
+
+
+def test_linking_hook_is_quiet_without_the_desk_tables(tmp_path: Path) -> None:
+    """Another area's tests may migrate only the core branch; their commits must still work."""
+    from kasuhara.store.engine import make_engine, make_session_factory
+    from kasuhara.store.migrate import upgrade
+    from kasuhara.store.models.sites import Site
+    from kasuhara.store.models.users import User
+
+    url = f"sqlite:///{tmp_path / 'core-only.db'}"
+    upgrade(url, "0001_core")
+    engine = make_engine(url)
+    with make_session_factory(engine)() as s:
+        user = User(email="x@example.jp", display_name="x", role="staff", password_hash="x")
+        site = Site(code="X", name="x")
+        s.add_all([user, site])
+        s.flush()
+        customer = make_customer(s, "客", phone="03-1111-0000")
+        make_incident(s, reporter=user, site=site, customer=customer, title="t")
+        s.commit()
+    engine.dispose()
