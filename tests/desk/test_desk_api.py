@@ -256,3 +256,41 @@ def test_access_log_filter_paths(path: str, dropped: bool) -> None:
     assert AnonymousAccessLogFilter().filter(record) is not dropped
     plain = logging.LogRecord("x", logging.INFO, __file__, 1, f'"GET {path} HTTP/1.1" 200', None, None)
     assert AnonymousAccessLogFilter().filter(plain) is not dropped
+
+
+def test_real_uvicorn_access_log_has_no_anonymous_lines(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """The running server (uvicorn, access log on) writes no line for the consulter's requests."""
+    import socket
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    url = f"sqlite:///{tmp_path / 'uv.db'}"
+    upgrade(url)
+    app = create_app(Settings(environment="development", data_dir=tmp_path, database_url=url, encryption_key=KEY))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="info"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        r = httpx.post(base + "/api/v1/consultations/anonymous", json={
+            "category": "other", "subject": "s", "content": "c", "passphrase": "long enough pass"})
+        assert r.status_code == 201
+        assert httpx.get(base + "/consult").status_code == 200
+        assert httpx.get(base + "/api/v1/consultations/promise").status_code == 200
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    captured = capfd.readouterr()
+    log = captured.out + captured.err
+    assert '"GET /api/v1/consultations/promise HTTP/1.1" 200' in log  # the access log is on
+    assert "/anonymous" not in log and "GET /consult " not in log
