@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,7 @@ from kasuhara.knowledge import load_knowledge_base
 from kasuhara.knowledge.vocabulary import CHANNELS, DETERMINATIONS
 from kasuhara.services import access
 from kasuhara.services import sites as site_service
-from kasuhara.services.incidents import JST, as_aware
+from kasuhara.services.incidents import JST
 from kasuhara.store.models.incidents import Incident, IncidentBehaviour
 from kasuhara.store.models.users import User
 from kasuhara.store.types import utcnow
@@ -66,6 +66,16 @@ def _months(start: date, end: date) -> list[str]:
     return out
 
 
+def _month_start(month: str) -> datetime:
+    year, number = (int(part) for part in month.split("-"))
+    return datetime(year, number, 1, tzinfo=JST)
+
+
+def _next_month(month: str) -> str:
+    year, number = (int(part) for part in month.split("-"))
+    return f"{year + (number == 12):04d}-{number % 12 + 1:02d}"
+
+
 def _follow_ups(session: Session, today: date) -> dict[str, int]:
     """Open care follow-ups due within a week and already overdue (counts only, no content)."""
     try:
@@ -91,39 +101,43 @@ def dashboard_data(session: Session, user: User, t: Translator, *, start: date, 
     where = [access.visible_clause(session, user), Incident.occurred_at >= since, Incident.occurred_at < until]
     if site_id is not None:
         where.append(Incident.site_id == site_id)
-    rows = session.execute(
-        select(Incident.id, Incident.occurred_at, Incident.channel, Incident.site_id, Incident.status,
-               Incident.determination, Incident.created_at).where(*where)
-    ).all()
-    behaviour_counts = Counter(dict(session.execute(
+    months = _months(start, end)
+    bounds = [_month_start(m) for m in months] + [_month_start(_next_month(months[-1]))]
+    is_harassment = Incident.determination == "customer_harassment"
+    month_cols = []
+    for index in range(len(months)):
+        inside = (Incident.occurred_at >= bounds[index]) & (Incident.occurred_at < bounds[index + 1])
+        month_cols.append(func.sum(case((inside, 1), else_=0)))
+        month_cols.append(func.sum(case((inside & is_harassment, 1), else_=0)))
+    month_row = session.execute(select(func.count(), *month_cols).where(*where)).one()
+    total = int(month_row[0] or 0)
+    by_month = {m: int(month_row[1 + 2 * i] or 0) for i, m in enumerate(months)}
+    harassment_by_month = {m: int(month_row[2 + 2 * i] or 0) for i, m in enumerate(months)}
+
+    def grouped(column: Any) -> Counter[Any]:
+        return Counter({key: int(n) for key, n in session.execute(
+            select(column, func.count()).where(*where).group_by(column)).all()})
+
+    behaviour_counts = Counter({key: int(n) for key, n in session.execute(
         select(IncidentBehaviour.behaviour_id, func.count())
         .join(Incident, Incident.id == IncidentBehaviour.incident_id)
         .where(*where).group_by(IncidentBehaviour.behaviour_id)
-    ).all()))
-    months = _months(start, end)
-    by_month: Counter[str] = Counter()
-    harassment_by_month: Counter[str] = Counter()
-    channels: Counter[str] = Counter()
-    sites: Counter[int] = Counter()
-    determinations: Counter[str] = Counter()
-    ages: Counter[int] = Counter()
+    ).all()})
+    channels = grouped(Incident.channel)
+    sites = grouped(Incident.site_id)
+    determinations = Counter({(k or "none"): n for k, n in grouped(Incident.determination).items()})
     now = utcnow()
-    open_count = 0
-    for row in rows:
-        month = as_aware(row.occurred_at).astimezone(JST).strftime("%Y-%m")
-        by_month[month] += 1
-        if row.determination == "customer_harassment":
-            harassment_by_month[month] += 1
-        channels[row.channel] += 1
-        sites[row.site_id] += 1
-        determinations[row.determination or "none"] += 1
-        if row.status != "closed":
-            open_count += 1
-            age = max(0, (now - as_aware(row.created_at)).days)
-            for index, (low, high) in enumerate(AGE_BUCKETS):
-                if age >= low and (high is None or age <= high):
-                    ages[index] += 1
-                    break
+    age_cols = []
+    for low, high in AGE_BUCKETS:
+        newest = now - timedelta(days=low)
+        condition = Incident.created_at <= newest
+        if high is not None:
+            condition = condition & (Incident.created_at > now - timedelta(days=high + 1))
+        age_cols.append(func.sum(case((condition, 1), else_=0)))
+    age_row = session.execute(
+        select(func.count(), *age_cols).where(*where, Incident.status != "closed")).one()
+    open_count = int(age_row[0] or 0)
+    ages = Counter({i: int(age_row[1 + i] or 0) for i in range(len(AGE_BUCKETS))})
     names = {s.id: s.name for s in site_service.list_sites(session=session, include_inactive=True)}
     kb = load_knowledge_base()
     behaviour_labels = {b.id: t.message(b.label) for b in kb.behaviours}
@@ -132,7 +146,7 @@ def dashboard_data(session: Session, user: User, t: Translator, *, start: date, 
     harassment = determinations.get("customer_harassment", 0)
     legitimate = determinations.get("legitimate_complaint", 0)
     return {
-        "total": len(rows),
+        "total": total,
         "open": open_count,
         "harassment_share": round(100 * harassment / judged) if judged else 0,
         "legitimate_share": round(100 * legitimate / judged) if judged else 0,
