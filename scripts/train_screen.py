@@ -39,6 +39,7 @@ from kasuhara.screen.rules import BEHAVIOURS, load_rules  # noqa: E402
 SHARED = ROOT.parent / "shared" / "data" / "screening"
 OUTPUTS: tuple[str, ...] = ("flag", *BEHAVIOURS)
 N_BUCKETS = 1 << 18
+ORDERS: tuple[int, ...] = NGRAM_ORDERS
 MODEL_PATH = ROOT / "src" / "kasuhara" / "screen" / "data" / "model.npz"
 
 
@@ -96,12 +97,12 @@ def read_convabuse(split: str) -> Corpus:
     return corpus
 
 
-def read_davidson(weight: float) -> Corpus:
-    """80 % of Davidson (every fifth row is left out), offensive/hate as abuse."""
+def read_davidson(weight: float, every: int) -> Corpus:
+    """80 % of Davidson (every fifth row is left out), thinned to one row in `every`, offensive/hate as abuse."""
     corpus = Corpus()
     with (SHARED / "en_davidson" / "data.csv").open(encoding="utf-8") as fh:
         for i, row in enumerate(csv.DictReader(fh)):
-            if i % 5 == 4:
+            if i % 5 == 4 or (i // 5) % every:
                 continue
             label = row["label"]
             labels = set() if label == "neither" else ({"discriminatory", "verbal_abuse"} if label == "hate_speech" else {"verbal_abuse"})
@@ -114,7 +115,7 @@ def prepare(texts: list[str]) -> list[str]:
 
 
 def matrix(texts: list[str]) -> csr_matrix:
-    hashed = hash_batch(prepare(texts), N_BUCKETS, NGRAM_ORDERS)
+    hashed = hash_batch(prepare(texts), N_BUCKETS, ORDERS)
     values = 1.0 / np.sqrt(np.maximum(hashed.counts[hashed.docs], 1))
     return csr_matrix((values, (hashed.docs, hashed.buckets)), shape=(len(texts), N_BUCKETS))
 
@@ -147,7 +148,7 @@ def probabilities(
 ) -> npt.NDArray[np.float32]:
     from kasuhara.screen.model import Model
 
-    model = Model(q, scales, bias.astype(np.float32), OUTPUTS, NGRAM_ORDERS, {}, "tmp")
+    model = Model(q, scales, bias.astype(np.float32), OUTPUTS, ORDERS, {}, "tmp")
     return model.predict(prepare(texts))
 
 
@@ -187,6 +188,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--c", type=float, default=8.0, help="inverse regularisation strength")
     parser.add_argument("--davidson-weight", type=float, default=0.15)
+    parser.add_argument("--davidson-every", type=int, default=1, help="keep one Davidson row in N")
+    parser.add_argument("--orders", default=",".join(map(str, NGRAM_ORDERS)), help="character n-gram orders")
     parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args()
     started = time.time()
@@ -205,7 +208,9 @@ def main() -> int:
         target.targets.append(conv.targets[i])
         target.weights.append(1.0)
         target.langs.append("en")
-    davidson = read_davidson(args.davidson_weight) if args.davidson_weight > 0 else Corpus()
+    global ORDERS
+    ORDERS = tuple(int(x) for x in args.orders.split(","))
+    davidson = read_davidson(args.davidson_weight, args.davidson_every) if args.davidson_weight > 0 else Corpus()
     print(
         f"ja train {len(ja_train.texts)} dev {len(ja_dev.texts)}; en train {len(en_train.texts)} dev {len(en_dev.texts)}; "
         f"convabuse fit {len(conv_fit.texts)} tune {len(conv_tune.texts)}; davidson {len(davidson.texts)}",
@@ -253,10 +258,10 @@ def main() -> int:
         scales=scales,
         bias=bias.astype(np.float32),
         outputs=np.array(OUTPUTS),
-        orders=np.array(NGRAM_ORDERS),
+        orders=np.array(ORDERS),
         threshold_langs=np.array(langs),
         thresholds=np.stack([thresholds[lang] for lang in langs]),
-        version=np.array(time.strftime("%Y%m%d") + f"-c{args.c:g}"),
+        version=np.array(time.strftime("%Y%m%d") + f"-c{args.c:g}-n{args.orders.replace(',', '')}"),
     )
     size = MODEL_PATH.stat().st_size
     print(f"wrote {MODEL_PATH} ({size / 1e6:.2f} MB) in {time.time() - started:.1f}s", file=sys.stderr)

@@ -24,7 +24,7 @@ from kasuhara.findings import ScreenFinding
 from kasuhara.screen.features import ngram_spans
 from kasuhara.screen.model import Model, NGrams, get_model
 from kasuhara.screen.normalize import Normalized, fold_kana, normalize, normalize_with_offsets
-from kasuhara.screen.rules import _REPORTED_EN, BEHAVIOURS, RuleHit, is_meta, load_rules
+from kasuhara.screen.rules import _REPORTED_EN_ANY, BEHAVIOURS, RuleHit, is_meta, load_rules
 
 WINDOW = 1000
 """Characters analysed at a time; longer texts are cut into windows (bounded time and memory)."""
@@ -142,7 +142,7 @@ def _windows(text: str) -> list[tuple[int, str]]:
 def _is_reported(text: str) -> bool:
     """Someone reporting what another person said or did, or talking about such conduct in general."""
     lowered = text.lower()
-    return bool(_REPORTED_JA_ANY.search(text) or _REPORTED_EN.search(lowered) or is_meta(fold_kana(lowered)))
+    return bool(_REPORTED_JA_ANY.search(text) or _REPORTED_EN_ANY.search(lowered) or is_meta(fold_kana(lowered)))
 
 
 @dataclass
@@ -195,7 +195,7 @@ def _combine(text: str, windows: list[_Window], lang_arg: str, model: Model) -> 
     flag_threshold = model.threshold(lang, "flag")
     flag_prob = max((float(w.probs[flag_index]) for w in windows), default=0.0)
     model_flag = flag_prob >= flag_threshold
-    if not model_flag and not any(w.candidates for w in windows):
+    if not model_flag and not any(w.candidates for w in windows) and not (lang == "en" and "!" in text):
         return ScreenResult(text, lang, False, flag_prob, (), truncated)
 
     found: dict[str, BehaviourResult] = {}
@@ -215,11 +215,52 @@ def _combine(text: str, windows: list[_Window], lang_arg: str, model: Model) -> 
         if not hits and not reported and window_flag:
             for result in _from_model(w, norm, lang, model):
                 _add(found, result)
+    if (
+        lang == "en"
+        and flag_prob >= 0.3  # shouting alone is excitement, not anger: the words must lean abusive too
+        and not reported
+        and "intimidation" not in found
+        and not _CHEERFUL.search(text.lower())
+    ):
+        shout = _shouting(text[:MAX_CHARS])
+        if shout is not None:
+            _add(found, shout)
     ordered = tuple(found[b] for b in BEHAVIOURS if b in found)
     if not ordered:
         return ScreenResult(text, lang, False, min(flag_prob, 0.49), (), truncated)
     score = max(b.score for b in ordered)
     return ScreenResult(text, lang, True, score, ordered, truncated)
+
+
+_CHEERFUL = re.compile(
+    r"\b(?:thanks?|thank you|love|great|amazing|awesome|congrat\w*|happy|best|wow|yay|brilliant|wonderful|"
+    r"excellent|fantastic|perfect|cheers|welcome|birthday|christmas|hello|hi|hey|please|sorry)\b"
+)
+_CAPS_RUN = re.compile(r"[A-Z][A-Z' ,]{6,}[A-Z][!?]*")
+
+
+def _shouting(text: str) -> BehaviourResult | None:
+    """Written shouting: almost all letters upper case, with an exclamation mark (not a lone acronym)."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 8 or "!" not in text:
+        return None
+    upper = sum(1 for c in letters if c.isupper())
+    if upper / len(letters) < 0.8:
+        return None
+    m = max(_CAPS_RUN.finditer(text), key=lambda x: x.end() - x.start(), default=None)
+    if m is None or len(m.group().split()) < 2:
+        return None
+    evidence = Evidence(m.start(), m.end(), m.group())
+    return BehaviourResult(
+        "intimidation",
+        0.6,
+        (evidence,),
+        Message(
+            ja=f"「{m.group()}」は全て大文字と感嘆符で書かれた、怒鳴りに相当する威圧的な表現です。",
+            en=f'"{m.group()}" is written all in capitals with exclamation marks: shouting, meant to intimidate.',
+        ),
+        "rule",
+    )
 
 
 def _add(found: dict[str, BehaviourResult], new: BehaviourResult) -> None:

@@ -67,12 +67,13 @@ _META_EN = re.compile(
 _REPORTED_EN = re.compile(
     r"(?:\b(?:he|she|they|the customer|a customer|the caller|a caller|someone|somebody|"
     r"(?:this|that|the|a|one|another) (?:guy|man|woman|lady|person|client|patron|customer|caller|bloke|girl|boy|kid))\b"
-    r"[^.!?]{0,30}?\b(?:said|says|told (?:me|her|him|them|us)|called (?:me|us|her|him)|yelled|screamed|shouted|"
-    r"(?:was|were|kept|started) (?:shouting|yelling|screaming|saying|calling|filming|recording|threatening)|threatened|"
-    r"wrote|kept saying|texted|asked (?:me|her|him))\b"
+    r"[^.!?]{0,30}?\b(?:(?:said|says|wrote|kept saying|texted|asked (?:me|her|him))\b[^.!?\"\u201c]{0,25}[\"\u201c]|"
+    r"(?:told (?:me|her|him|them|us)|called (?:me|us|her|him)|yelled|screamed|shouted|"
+    r"(?:was|were|kept|started) (?:shouting|yelling|screaming|saying|calling|filming|recording|threatening)|threatened)\b)"
     r"|\b(?:i was|we were|i got|she was|he was|they were) (?:told|called|threatened|asked)\b"
     r"|\b(?:i|we) (?:saw|witnessed|heard|noticed|watched)\b)[^.!?]{0,60}$"
 )
+_REPORTED_EN_ANY = re.compile(_REPORTED_EN.pattern.removesuffix("[^.!?]{0,60}$"))
 
 
 @dataclass(frozen=True)
