@@ -244,3 +244,20 @@ def test_static_files_are_served_and_traversal_is_refused(client: TestClient) ->
     assert client.get("/static/../i18n.py").status_code == 404
     assert client.get("/static/%2e%2e/i18n.py").status_code == 404
     assert client.get("/static/nope.js").status_code == 404
+
+
+def test_dashboard_months_follow_japan_time(client: TestClient) -> None:
+    import json
+
+    login(client, "boss@example.jp")
+    report(client, title="十月末", occurred_at="2026-10-31T23:30", behaviours=["verbal_abuse"])
+    report(client, title="十一月初", occurred_at="2026-11-01T00:30")
+    page = client.get("/dashboard?from=2026-10-01&to=2026-11-30")
+    found = re.search(r'<script type="application/json" id="chart-data">(.*?)</script>', page.text, re.S)
+    assert found is not None
+    charts = json.loads(found.group(1))
+    assert charts["month"]["labels"] == ["2026-10", "2026-11"]
+    assert charts["month"]["series"][0]["data"] == [1, 1]
+    assert charts["month"]["series"][1]["data"] == [1, 0]  # only October's was harassment
+    assert sum(charts["age"]["series"][0]["data"]) == 2
+    assert charts["channel"]["series"][0]["data"] == [2]
