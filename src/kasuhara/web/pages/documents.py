@@ -26,6 +26,7 @@ from kasuhara.services import company_settings as settings_service
 from kasuhara.services import documents as documents_service
 from kasuhara.services import selfcheck as selfcheck_service
 from kasuhara.services import training as training_service
+from kasuhara.store.models.users import User
 from kasuhara.web.api.documents import content_disposition
 from kasuhara.web.deps import OptionalUser, SessionDep
 from kasuhara.web.pages._common import PageError, error_page, field_errors, guarded, local_time, require_user
@@ -43,14 +44,25 @@ NAV_ITEMS = [
 ]
 
 
+def _gate(request: Request, user: User | None, roles: tuple[str, ...] = ()) -> User | Response:
+    """The user, or the error page for a wrong role (anonymous visitors are sent to log in)."""
+    try:
+        return require_user(request, user, roles)
+    except PageError as exc:
+        return error_page(request, exc)
+
+
 @router.get("/documents", response_class=HTMLResponse, response_model=None)
-def documents_page(request: Request, session: SessionDep, user: OptionalUser) -> Response:
-    """Every document kind with a small generate form."""
-    me = require_user(request, user, ("admin", "supervisor", "desk", "auditor"))
+def documents_page(request: Request, session: SessionDep, user: OptionalUser, incident: str = "") -> Response:
+    """Every document kind with a small generate form; `?incident=ID` fills in the case documents."""
+    me = _gate(request, user, ("admin", "supervisor", "desk", "auditor"))
+    if isinstance(me, Response):
+        return me
     t = translator(request)
     return render(request, "documents/index.html", {
         "kinds": kinds(), "can_make": me.role in MAKERS, "can_selfcheck": me.role in SELFCHECK_READERS,
         "can_hr": me.role in HR, "tlang": t.lang, "errors": {},
+        "incident": incident if incident.isdigit() and len(incident) <= 10 else "",
     })
 
 
@@ -66,7 +78,9 @@ def generate(
     incident_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     """Download a PDF/DOCX, or show the HTML inside the layout."""
-    me = require_user(request, user, MAKERS)
+    me = _gate(request, user, MAKERS)
+    if isinstance(me, Response):
+        return me
 
     def work() -> Response:
         case = int(incident_id) if incident_id.strip().isdigit() else None
@@ -79,7 +93,7 @@ def generate(
             t = translator(request)
             return render(request, "documents/index.html", {
                 "kinds": kinds(), "can_make": True, "can_selfcheck": me.role in SELFCHECK_READERS,
-                "can_hr": me.role in HR, "tlang": t.lang, "errors": field_errors(exc, t), "failed_kind": kind,
+                "can_hr": me.role in HR, "tlang": t.lang, "errors": field_errors(exc, t), "incident": incident_id,
             }, status_code=422)
         session.commit()
         if format == "html":
@@ -105,7 +119,9 @@ def _selfcheck_context(request: Request, session: SessionDep, editable: bool) ->
 @router.get("/documents/selfcheck", response_class=HTMLResponse, response_model=None)
 def selfcheck_page(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     """The score, the questions (system answers fixed), the gaps and what to do."""
-    me = require_user(request, user, SELFCHECK_READERS)
+    me = _gate(request, user, SELFCHECK_READERS)
+    if isinstance(me, Response):
+        return me
     return guarded(request, session, lambda: render(
         request, "documents/selfcheck.html", _selfcheck_context(request, session, me.role == "admin")
     ))
@@ -113,7 +129,9 @@ def selfcheck_page(request: Request, session: SessionDep, user: OptionalUser) ->
 
 @router.post("/documents/selfcheck", response_model=None)
 async def selfcheck_save(request: Request, session: SessionDep, user: OptionalUser) -> Response:
-    me = require_user(request, user, ("admin",))
+    me = _gate(request, user, ("admin",))
+    if isinstance(me, Response):
+        return me
     form = await request.form()
     row = settings_service.get(session=session)
     law = legal_context(on=datetime.now(TOKYO).date(), lang="ja", prefecture_code=row.prefecture_code or "",
@@ -128,7 +146,9 @@ async def selfcheck_save(request: Request, session: SessionDep, user: OptionalUs
 @router.get("/training", response_class=HTMLResponse, response_model=None)
 def training_page(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     """My modules and their status."""
-    me = require_user(request, user)
+    me = _gate(request, user)
+    if isinstance(me, Response):
+        return me
     status = training_service.user_status(session=session, user_id=me.id)
     return render(request, "documents/training.html", {
         "modules": MODULES, "status": status, "can_hr": me.role in HR, "local_time": local_time,
@@ -139,7 +159,9 @@ def training_page(request: Request, session: SessionDep, user: OptionalUser) -> 
 @router.get("/training/completions", response_class=HTMLResponse, response_model=None)
 def completions_page(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     """Everyone's training status, for HR."""
-    me = require_user(request, user, HR)
+    me = _gate(request, user, HR)
+    if isinstance(me, Response):
+        return me
     rows = training_service.completions(session=session, actor=me)
     session.commit()
     return render(request, "documents/completions.html", {
@@ -156,7 +178,9 @@ def _module_or_404(module: str) -> str:
 @router.get("/training/{module}", response_class=HTMLResponse, response_model=None)
 def module_page(request: Request, session: SessionDep, user: OptionalUser, module: str) -> Response:
     """The module's text (from the same template as the printed module) and its quiz."""
-    require_user(request, user)
+    gate = _gate(request, user)
+    if isinstance(gate, Response):
+        return gate
     t = translator(request)
 
     def work() -> Response:
@@ -176,7 +200,9 @@ def module_page(request: Request, session: SessionDep, user: OptionalUser, modul
 @router.post("/training/{module}", response_model=None)
 async def module_submit(request: Request, session: SessionDep, user: OptionalUser, module: str) -> Response:
     """Grade the quiz, store the attempt, show the score and the explanations."""
-    me = require_user(request, user)
+    me = _gate(request, user)
+    if isinstance(me, Response):
+        return me
     t = translator(request)
 
     async def read() -> dict[str, str]:
