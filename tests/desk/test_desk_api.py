@@ -294,3 +294,11 @@ def test_real_uvicorn_access_log_has_no_anonymous_lines(tmp_path: Path, capfd: p
     log = captured.out + captured.err
     assert '"GET /api/v1/consultations/promise HTTP/1.1" 200' in log  # the access log is on
     assert "/anonymous" not in log and "GET /consult " not in log
+
+
+def test_malformed_ids_are_refused_not_crashes(client: TestClient) -> None:
+    h = login(client, "desk@example.jp")
+    assert client.get("/api/v1/consultations/not-a-uuid", headers=h).status_code == 422
+    assert client.get("/api/v1/consultations/%00", headers=h).status_code == 422
+    assert client.post("/api/v1/care", headers=h, json={"employee_id": 2**40, "what_happened": "x"}).status_code == 422
+    assert client.post("/api/v1/offenders/recognise", headers=h, json={"value": "12"}).status_code == 422

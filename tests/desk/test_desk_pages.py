@@ -158,3 +158,29 @@ def test_admin_sets_limits_desk_reads_them(client: TestClient) -> None:
     assert "初回回答は5営業日以内" in client.get("/desk").text
     login(client, "boss@example.jp")
     assert client.get("/desk/settings").status_code == 403
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_desk_page_has_all_its_texts(client: TestClient, lang: str) -> None:
+    """No catalogue key shows up raw on any of the desk's pages, in either language."""
+    raw_key = re.compile(r"\b(?:consult|desk|care|offenders)\.[a-z_]+(?:\.[a-z_]+)?\b")
+
+    def visible(html: str) -> str:
+        main = html.split("<main", 1)[-1].split("</main>", 1)[0]
+        return re.sub(r"<[^>]+>", " ", main)
+
+    paths = {
+        "anon": ["/consult", "/consult/return"],
+        "staff@example.jp": ["/consult/named", "/care", "/offenders/check", "/offenders/case-studies"],
+        "desk@example.jp": ["/desk", "/desk?closed=1", "/care", "/offenders", "/desk/settings"],
+        "admin@example.jp": ["/desk/settings"],
+    }
+    for who, urls in paths.items():
+        client.cookies.clear()
+        if who != "anon":
+            login(client, who)
+        for url in urls:
+            sep = "&" if "?" in url else "?"
+            r = client.get(f"{url}{sep}lang={lang}")
+            assert r.status_code == 200, (who, url, r.status_code)
+            assert not raw_key.search(visible(r.text)), (url, raw_key.findall(visible(r.text)))

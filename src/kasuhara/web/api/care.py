@@ -15,7 +15,7 @@ from pydantic import Field
 
 from kasuhara.services import care as svc
 from kasuhara.services.consultations import cipher_from_settings
-from kasuhara.web.api._common import ERRORS, IdPath, InputSchema, Text
+from kasuhara.web.api._common import ERRORS, MAX_ID, IdPath, InputSchema, Text
 from kasuhara.web.api.consultations import today
 from kasuhara.web.deps import CurrentUser, SessionDep, SettingsDep
 
@@ -23,9 +23,9 @@ router = APIRouter(prefix="/care", tags=["care"], responses=ERRORS)
 
 
 class OpenIn(InputSchema):
-    employee_id: Annotated[int, Field(ge=1)]
+    employee_id: Annotated[int, Field(ge=1, le=MAX_ID)]
     what_happened: Annotated[Text, Field(min_length=1, max_length=20000)]
-    incident_id: Annotated[int, Field(ge=1)] | None = None
+    incident_id: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
     next_follow_up: date | None = None
 
 

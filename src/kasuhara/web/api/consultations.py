@@ -17,13 +17,14 @@ from collections import deque
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException
+from fastapi import Path as FastPath
 from pydantic import Field
 
 from kasuhara.desk.crypto import FieldCipher
 from kasuhara.errors import PermissionDeniedError
 from kasuhara.services import consultations as svc
 from kasuhara.services.access import DENIED
-from kasuhara.web.api._common import ERRORS, InputSchema, Text
+from kasuhara.web.api._common import ERRORS, MAX_ID, InputSchema, Text
 from kasuhara.web.deps import CurrentUser, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/consultations", tags=["consultations"], responses=ERRORS)
@@ -88,6 +89,10 @@ class _GlobalThrottle:
 
 THROTTLE = _GlobalThrottle()
 
+ConsultationId = Annotated[str, FastPath(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+                                         max_length=36)]
+"""Consultation ids are random UUIDs; anything else is refused before it reaches the database."""
+
 Category = Literal["incident", "unsure", "care", "other"]
 
 
@@ -128,11 +133,11 @@ class ReplyIn(MessageIn):
 
 
 class LinkIn(InputSchema):
-    incident_id: Annotated[int, Field(ge=1)] | None = None
+    incident_id: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
 
 
 class CustomerLinkIn(InputSchema):
-    customer_id: Annotated[int, Field(ge=1)] | None = None
+    customer_id: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
 
 
 class SettingsIn(InputSchema):
@@ -251,13 +256,13 @@ def mine(user: CurrentUser, session: SessionDep, settings: SettingsDep) -> list[
 
 
 @router.get("/mine/{consultation_id}")
-def mine_one(consultation_id: str, user: CurrentUser, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
+def mine_one(consultation_id: ConsultationId, user: CurrentUser, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
     consultation = svc.own_consultation(session, user=user, consultation_id=consultation_id)
     return svc.consulter_view(session, cipher=cipher(settings), consultation=consultation)
 
 
 @router.post("/mine/{consultation_id}/messages")
-def mine_message(consultation_id: str, body: MessageIn, user: CurrentUser, session: SessionDep,
+def mine_message(consultation_id: ConsultationId, body: MessageIn, user: CurrentUser, session: SessionDep,
                  settings: SettingsDep) -> dict[str, Any]:
     c = cipher(settings)
     consultation = svc.own_consultation(session, user=user, consultation_id=consultation_id)
@@ -303,7 +308,7 @@ def inbox(user: CurrentUser, session: SessionDep, settings: SettingsDep,
 
 
 @router.get("/{consultation_id}")
-def read(consultation_id: str, user: CurrentUser, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
+def read(consultation_id: ConsultationId, user: CurrentUser, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
     view = svc.desk_view(session, cipher=cipher(settings), user=user, consultation_id=consultation_id,
                          today=today())
     session.commit()
@@ -311,7 +316,7 @@ def read(consultation_id: str, user: CurrentUser, session: SessionDep, settings:
 
 
 @router.post("/{consultation_id}/replies")
-def reply(consultation_id: str, body: ReplyIn, user: CurrentUser, session: SessionDep,
+def reply(consultation_id: ConsultationId, body: ReplyIn, user: CurrentUser, session: SessionDep,
           settings: SettingsDep) -> dict[str, Any]:
     c = cipher(settings)
     svc.desk_reply(session, cipher=c, user=user, consultation_id=consultation_id, body=body.body, kind=body.kind,
@@ -323,14 +328,14 @@ def reply(consultation_id: str, body: ReplyIn, user: CurrentUser, session: Sessi
 
 
 @router.post("/{consultation_id}/link")
-def link(consultation_id: str, body: LinkIn, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
+def link(consultation_id: ConsultationId, body: LinkIn, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
     svc.link_incident(session, user=user, consultation_id=consultation_id, incident_id=body.incident_id)
     session.commit()
     return {"id": consultation_id, "incident_id": body.incident_id}
 
 
 @router.post("/{consultation_id}/customer")
-def link_customer(consultation_id: str, body: CustomerLinkIn, user: CurrentUser,
+def link_customer(consultation_id: ConsultationId, body: CustomerLinkIn, user: CurrentUser,
                   session: SessionDep) -> dict[str, Any]:
     svc.link_customer(session, user=user, consultation_id=consultation_id, customer_id=body.customer_id)
     session.commit()
@@ -338,7 +343,7 @@ def link_customer(consultation_id: str, body: CustomerLinkIn, user: CurrentUser,
 
 
 @router.post("/{consultation_id}/close")
-def close(consultation_id: str, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
+def close(consultation_id: ConsultationId, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
     svc.close(session, user=user, consultation_id=consultation_id, today=today())
     session.commit()
     return {"id": consultation_id, "status": "closed"}

@@ -15,7 +15,7 @@ from pydantic import Field
 from kasuhara.errors import PermissionDeniedError
 from kasuhara.services import offenders as svc
 from kasuhara.services.access import DENIED
-from kasuhara.web.api._common import ERRORS, IdPath, InputSchema, Text
+from kasuhara.web.api._common import ERRORS, MAX_ID, IdPath, InputSchema, Text
 from kasuhara.web.api.consultations import today
 from kasuhara.web.deps import CurrentUser, SessionDep
 
@@ -29,9 +29,9 @@ class DecisionIn(InputSchema):
     step: Step
     reason: Annotated[Text, Field(min_length=1, max_length=5000)]
     channels: list[Channel] = Field(default_factory=list)
-    site_ids: list[Annotated[int, Field(ge=1)]] | None = None
+    site_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = None
     review_on: date | None = None
-    contact_user_id: Annotated[int, Field(ge=1)] | None = None
+    contact_user_id: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
     proposed_rule: Annotated[Text, Field(max_length=60)] | None = None
     police_reference: Annotated[Text, Field(max_length=100)] = ""
     conduct: Annotated[Text, Field(max_length=5000)] = ""
@@ -43,19 +43,19 @@ class LiftIn(InputSchema):
 
 
 class MatchIn(InputSchema):
-    other_id: Annotated[int, Field(ge=1)]
+    other_id: Annotated[int, Field(ge=1, le=MAX_ID)]
     reason: Annotated[Text, Field(min_length=1, max_length=2000)]
 
 
 class RecogniseIn(InputSchema):
     value: Annotated[Text, Field(min_length=1, max_length=254)]
     kind: Literal["phone", "email"] | None = None
-    site_id: Annotated[int, Field(ge=1)] | None = None
+    site_id: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
     channel: Channel | None = None
 
 
 class CaseStudyIn(InputSchema):
-    incident_id: Annotated[int, Field(ge=1)]
+    incident_id: Annotated[int, Field(ge=1, le=MAX_ID)]
     lang: Literal["ja", "en"] = "ja"
 
 

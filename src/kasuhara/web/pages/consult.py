@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from kasuhara.errors import FieldProblem, InputError, Message, PermissionDeniedError
 from kasuhara.services import consultations as svc
 from kasuhara.store.models.consultation import CATEGORIES
-from kasuhara.web.api.consultations import THROTTLE, today
+from kasuhara.web.api.consultations import THROTTLE, ConsultationId, today
 from kasuhara.web.deps import OptionalUser, SessionDep, SettingsDep
 from kasuhara.web.pages._common import field_errors, guarded, require_user
 from kasuhara.web.pages._desk import NO_STORE, text
@@ -159,7 +159,7 @@ async def create_named(request: Request, session: SessionDep, user: OptionalUser
 
 
 @router.get("/consult/mine/{consultation_id}", response_class=HTMLResponse)
-def mine(consultation_id: str, request: Request, session: SessionDep, user: OptionalUser,
+def mine(consultation_id: ConsultationId, request: Request, session: SessionDep, user: OptionalUser,
          settings: SettingsDep) -> Response:
 
     def page() -> Response:
@@ -171,7 +171,7 @@ def mine(consultation_id: str, request: Request, session: SessionDep, user: Opti
 
 
 @router.post("/consult/mine/{consultation_id}", response_class=HTMLResponse)
-async def mine_message(consultation_id: str, request: Request, session: SessionDep, user: OptionalUser,
+async def mine_message(consultation_id: ConsultationId, request: Request, session: SessionDep, user: OptionalUser,
                        settings: SettingsDep) -> Response:
     form = await request.form()
 

@@ -12,7 +12,7 @@ from kasuhara.errors import FieldProblem, InputError, Message
 from kasuhara.services import care as care_svc
 from kasuhara.services import consultations as svc
 from kasuhara.store.models.users import User
-from kasuhara.web.api.consultations import today
+from kasuhara.web.api.consultations import ConsultationId, today
 from kasuhara.web.deps import OptionalUser, SessionDep, SettingsDep
 from kasuhara.web.pages._common import field_errors, guarded, require_user
 from kasuhara.web.pages._desk import NO_STORE, optional_int, text
@@ -44,7 +44,7 @@ def inbox(request: Request, session: SessionDep, user: OptionalUser, settings: S
     return guarded(request, session, page)
 
 
-def _detail(request: Request, session: SessionDep, settings: SettingsDep, me: User, consultation_id: str,
+def _detail(request: Request, session: SessionDep, settings: SettingsDep, me: User, consultation_id: ConsultationId,
             errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
     view = svc.desk_view(session, cipher=svc.cipher_from_settings(settings), user=me,
                          consultation_id=consultation_id, today=today())
@@ -54,14 +54,14 @@ def _detail(request: Request, session: SessionDep, settings: SettingsDep, me: Us
 
 
 @router.get("/desk/consultations/{consultation_id}", response_class=HTMLResponse)
-def detail(consultation_id: str, request: Request, session: SessionDep, user: OptionalUser,
+def detail(consultation_id: ConsultationId, request: Request, session: SessionDep, user: OptionalUser,
            settings: SettingsDep) -> Response:
     return guarded(request, session,
                    lambda: _detail(request, session, settings, require_user(request, user, DESK), consultation_id))
 
 
 @router.post("/desk/consultations/{consultation_id}", response_class=HTMLResponse)
-async def act(consultation_id: str, request: Request, session: SessionDep, user: OptionalUser,
+async def act(consultation_id: ConsultationId, request: Request, session: SessionDep, user: OptionalUser,
               settings: SettingsDep) -> Response:
     """One form handler for reply / question / internal note, link to an incident, and close."""
     form = await request.form()
