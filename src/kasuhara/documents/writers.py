@@ -93,7 +93,7 @@ def column_widths(rows: list[list[str]], ncols: int, width: float) -> list[float
     for row in rows:
         for i, cell in enumerate(row[:ncols]):
             need[i] = max(need[i], weight(cell))
-    capped = [min(max(n, 9.0), 60.0) for n in need]
+    capped = [min(max(n, 6.0), 60.0) + 3.0 for n in need]  # + room for the cell padding
     total = sum(capped)
     return [width * c / total for c in capped]
 
