@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from kasuhara.errors import FieldProblem, InputError, Message
+
+
+def japan_today() -> date:
+    """Documents are dated in Japan time, whatever the machine's zone."""
+    return datetime.now(ZoneInfo("Asia/Tokyo")).date()
 
 
 def _date(value: str) -> date:
@@ -72,7 +78,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if k.id == "selfcheck":
         extra = {"answers": load_answers(args.answers) if args.answers else {}, "state": state_from_company(company)}
     incident = load_incident(args.incident) if args.incident else None
-    on = args.date or date.today()
+    on = args.date or japan_today()
     doc = k.build(BuildInput(company=company, lang=args.lang, size=args.size, on=on, incident=incident, extra=extra))
     data = render(doc, args.format, author=company.display_name(args.lang), generated_on=on)
     try:
@@ -92,7 +98,7 @@ def cmd_selfcheck(args: argparse.Namespace) -> int:
 
     company = load_company(args.company)
     answers = load_answers(args.answers)
-    law = legal_context(on=args.date or date.today(), lang=args.lang, prefecture_code=company.prefecture_code,
+    law = legal_context(on=args.date or japan_today(), lang=args.lang, prefecture_code=company.prefecture_code,
                         municipality_code=company.municipality_code)
     result = evaluate(law, answers, state_from_company(company))
     if args.format == "json":

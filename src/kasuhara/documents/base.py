@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -30,7 +31,7 @@ class BuildInput:
     company: CompanyProfile
     lang: str = "ja"
     size: str = "A4"
-    on: date = field(default_factory=date.today)
+    on: date = field(default_factory=lambda: datetime.now(ZoneInfo("Asia/Tokyo")).date())
     incident: Any = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
