@@ -120,6 +120,42 @@ def baseline_convabuse() -> dict[str, object]:
     return {"binary": binary([bool(e.labels) for e in valid], [bool(p) for p in pred])}
 
 
+def evaluate_conversations(folder: Path) -> dict[str, object] | None:
+    """Customer-turn flags, repeated demands, escalation and duration against labels.json."""
+    from kasuhara.screen import parse_transcript, screen_conversation
+
+    labels_path = folder / "labels.json"
+    if not labels_path.exists():
+        return None
+    labels = json.loads(labels_path.read_text(encoding="utf-8"))
+    tp = fp = fn = 0
+    repeated_ok = escalation_ok = duration_ok = n = 0
+    for name, label in labels.items():
+        if name.startswith("_"):
+            continue
+        n += 1
+        result = screen_conversation(parse_transcript((folder / name).read_text(encoding="utf-8")))
+        s = result.summary
+        gold = set(label["flagged_customer_turns"])
+        pred = set(s["flagged_turns"])  # type: ignore[call-overload]
+        tp += len(gold & pred)
+        fp += len(pred - gold)
+        fn += len(gold - pred)
+        repeated_ok += bool(s["repeated_demands"]) == bool(label.get("repeated_demand"))
+        escalation = s["escalation"]
+        assert isinstance(escalation, dict)
+        escalation_ok += bool(escalation["escalated"]) == bool(label.get("escalation"))
+        duration = s["duration_seconds"]
+        duration_ok += duration is not None and abs(float(duration) - float(label["total_duration_seconds"])) < 0.5  # type: ignore[arg-type]
+    return {
+        "conversations": n,
+        "customer_turns_flagged": prf(tp, fp, fn),
+        "repeated_demand_accuracy": round(repeated_ok / max(n, 1), 4),
+        "escalation_accuracy": round(escalation_ok / max(n, 1), 4),
+        "duration_accuracy": round(duration_ok / max(n, 1), 4),
+    }
+
+
 def errors(name: str, examples: list[Example]) -> None:
     for e, r in zip(examples, screen_texts([e.text for e in examples]), strict=True):
         gold = sorted(e.labels)
@@ -181,9 +217,20 @@ def main() -> int:
     report["convabuse-valid (binary abuse, held-out)"] = evaluate(load_convabuse("valid"), False)
     if not args.no_baseline:
         report["baseline TF-IDF+LR on convabuse-valid"] = baseline_convabuse()
+    conversations = evaluate_conversations(ROOT / "datasets" / "ja" / "conversations")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "screen.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    everything: dict[str, object] = {**report, "ja-conversations (development, labels.json)": conversations}
+    (RESULTS / "screen.json").write_text(json.dumps(everything, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     text = markdown(report)
+    if conversations is not None:
+        c = conversations["customer_turns_flagged"]
+        assert isinstance(c, dict)
+        text += (
+            "\n## ja-conversations (development, labels.json)\n\n"
+            f"{conversations['conversations']} conversations. Customer turns flagged: P {c['precision']:.3f}, "
+            f"R {c['recall']:.3f}, F1 {c['f1']:.3f}. Repeated demand right in {conversations['repeated_demand_accuracy']:.0%}, "
+            f"escalation in {conversations['escalation_accuracy']:.0%}, duration in {conversations['duration_accuracy']:.0%}.\n"
+        )
     (RESULTS / "screen.md").write_text(text, encoding="utf-8")
     print(text)
     return 0

@@ -26,13 +26,18 @@ from kasuhara.screen.normalize import fold_kana, normalize, normalize_with_offse
         ("soooo stupid", "soo stupid"),
         ("コロス", "殺ス"),
         ("１００万円払え", "100万円払え"),  # digits are never collapsed
+        ("ゴ三", "ゴミ"),  # kanji look-alike after katakana
+        ("バ力", "バカ"),
+        ("korosu", "殺す"),  # romaji
+        ("k-i-l-l", "kill"),
+        ("sh00t", "shoot"),
     ],
 )
 def test_evasions_are_undone(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
 
 
-@pytest.mark.parametrize("word", ["シネマ", "殺虫剤", "田中さん", "1000000円"])
+@pytest.mark.parametrize("word", ["シネマ", "殺虫剤", "田中さん", "1000000円", "三回目", "口コミ", "2000"])
 def test_ordinary_words_are_left_alone(word: str) -> None:
     assert normalize(word) == word.lower()
 

@@ -232,7 +232,7 @@ def screen_conversation(turns: Sequence[Turn | Mapping[str, object] | str]) -> C
         for b in results[i].behaviours:
             behaviours.setdefault(b.id, []).append(i)
 
-    repeated = _repeated_demands(parsed, customer)
+    repeated = _repeated_demands(parsed, results, customer)
     escalation = _escalation(parsed, results, customer)
     asked = [i for i, t in enumerate(parsed) if t.is_staff and _ASK_TO_LEAVE.search(t.text)]
     inferred: list[str] = []
@@ -264,46 +264,99 @@ def screen_conversation(turns: Sequence[Turn | Mapping[str, object] | str]) -> C
     return ConversationResult(parsed, results, summary, facts)
 
 
-def _repeated_demands(turns: Sequence[Turn], customer: list[int]) -> list[dict[str, object]]:
-    """Groups of customer demand turns that say nearly the same thing (3 times or more)."""
-    demands = [i for i in customer if _DEMAND.search(turns[i].text)]
+_DEMAND_KEYS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("refund", re.compile(r"返金|返せ|返して|金を返|払い戻|refund|money back", re.I)),
+    ("free", re.compile(r"タダ|ただに|ただで|無料|無償|免除|for free|free of charge|waive", re.I)),
+    ("upgrade", re.compile(r"アップグレード|グレードアップ|upgrade", re.I)),
+    ("staff_change", re.compile(r"代わって|代われ|替わって|変えて|別の人|出せって|を出せ|someone else|another (?:person|agent)", re.I)),
+    ("exchange", re.compile(r"交換|取り替え|取替|新品|replace", re.I)),
+    ("compensation", re.compile(r"慰謝料|賠償|補償|弁償|迷惑料|誠意|compensat|pay me", re.I)),
+    ("kneeling", re.compile(r"土下座|膝|ひざ|跪|正座|knees|kneel", re.I)),
+    ("apology", re.compile(r"謝れ|謝罪|詫び|わび|謝って|apologi[sz]e|say sorry", re.I)),
+    ("superior", re.compile(r"社長|責任者|店長|上司|上の人|支店長|本社|manager|supervisor|ceo|owner", re.I)),
+    ("dismissal", re.compile(r"クビ|くび|首にし|辞めさせ|処分|fire (?:him|her|them|that)|fired|sack", re.I)),
+    ("visit", re.compile(r"来い|謝りに来|家まで|come to my", re.I)),
+    ("personal_info", re.compile(r"名前|住所|フルネーム|電話番号|your name|address", re.I)),
+)
+_DEMAND_BEHAVIOURS = {"excessive_demand", "forced_kneeling", "attack_on_individual", "refusal_to_leave"}
+
+
+def _repeated_demands(
+    turns: Sequence[Turn], results: Sequence[ScreenResult], customer: list[int]
+) -> list[dict[str, object]]:
+    """The same demand three times or more: by what is demanded (refund, dogeza, the manager, ...)
+    or by nearly the same words, over the customer's demand turns."""
+    demands = [
+        i for i in customer
+        if _DEMAND.search(turns[i].text) or _DEMAND_BEHAVIOURS & set(results[i].behaviour_ids())
+    ]
+    groups: dict[str, list[int]] = {}
+    for i in customer:
+        for key, pattern in _DEMAND_KEYS:
+            if pattern.search(turns[i].text):
+                groups.setdefault(key, []).append(i)
     shingles = {i: _shingles(turns[i].text) for i in demands}
-    groups: list[list[int]] = []
+    similar: list[list[int]] = []
     for i in demands:
-        for group in groups:
+        for group in similar:
             if _similar(shingles[i], shingles[group[0]]) >= 0.45:
                 group.append(i)
                 break
         else:
-            groups.append([i])
-    return [
-        {"text": turns[g[0]].text, "count": len(g), "turns": g}
-        for g in groups
-        if len(g) >= 3
-    ]
+            similar.append([i])
+    found: list[tuple[str, list[int]]] = [(k, m) for k, m in groups.items() if len(m) >= 3]
+    covered = {tuple(m) for _, m in found}
+    found += [("same_words", m) for m in similar if len(m) >= 3 and tuple(m) not in covered]
+    found.sort(key=lambda item: -len(item[1]))
+    return [{"demand": k, "text": turns[m[0]].text, "count": len(m), "turns": m} for k, m in found]
+
+
+SEVERITY: dict[str, float] = {
+    "threat": 1.0,
+    "forced_kneeling": 0.9,
+    "unauthorized_filming": 0.8,
+    "sns_exposure": 0.8,
+    "intimidation": 0.8,
+    "sexual": 0.8,
+    "discriminatory": 0.8,
+    "defamation": 0.7,
+    "attack_on_individual": 0.7,
+    "verbal_abuse": 0.6,
+    "refusal_to_leave": 0.6,
+    "repeated_contact": 0.5,
+    "excessive_demand": 0.4,
+}
+"""How grave each behaviour is, for telling whether a conversation got worse (threats above demands)."""
 
 
 def _escalation(turns: Sequence[Turn], results: Sequence[ScreenResult], customer: list[int]) -> dict[str, object]:
-    """Did it start polite and turn abusive, and do the scores rise over the conversation?"""
+    """Did the customer's conduct get graver over the conversation (a polite start turning abusive,
+    or graver behaviours later than earlier)?"""
+    severity = [max((SEVERITY[b] for b in results[i].behaviour_ids()), default=0.0) for i in customer]
     scores = [results[i].score for i in customer]
     flagged = [i for i in customer if results[i].flagged]
     first_flagged = flagged[0] if flagged else None
     polite_start = bool(customer) and not results[customer[0]].flagged and bool(_POLITE.search(turns[customer[0]].text))
     slope = 0.0
-    if len(scores) >= 2:
-        n = len(scores)
+    if len(severity) >= 2:
+        n = len(severity)
         mean_x = (n - 1) / 2
-        mean_y = sum(scores) / n
-        num = sum((x - mean_x) * (y - mean_y) for x, y in enumerate(scores))
+        mean_y = sum(severity) / n
+        num = sum((x - mean_x) * (y - mean_y) for x, y in enumerate(severity))
         den = sum((x - mean_x) ** 2 for x in range(n))
         slope = num / den if den else 0.0
-    half = len(scores) // 2
-    rising = len(scores) >= 2 and max(scores[half:]) > max(scores[:half] or [0.0]) + 0.2
-    escalated = first_flagged is not None and first_flagged != customer[0] and (rising or polite_start)
+    third = max(len(severity) // 3, 1)
+    early = max(severity[:third], default=0.0)
+    late = max(severity[third:], default=0.0)
+    distinct_early = {b for i in customer[:third] for b in results[i].behaviour_ids()}
+    distinct_late = {b for i in customer[third:] for b in results[i].behaviour_ids()}
+    graver = late >= 0.6 and (late > early + 0.15 or len(distinct_late - distinct_early) >= 2)
+    escalated = len(customer) >= 3 and (graver or (polite_start and late >= 0.6 and len(flagged) >= 2))
     return {
         "escalated": escalated,
         "polite_start": polite_start,
         "first_flagged_turn": first_flagged,
-        "score_slope": round(slope, 4),
+        "severity_slope": round(slope, 4),
+        "severity": [round(s, 2) for s in severity],
         "scores": [round(s, 3) for s in scores],
     }

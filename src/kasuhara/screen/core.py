@@ -139,6 +139,22 @@ def _windows(text: str) -> list[tuple[int, str]]:
     return out
 
 
+_POLITE_JA = re.compile(r"です|ます|ください|下さい|でしょうか|いただけ|頂け|お願い|恐れ入り|ございます")
+_ROUGH_JA = re.compile(r"お前|おまえ|てめ|あんた|貴様|ふざけ|なめ|ナメ|ぞ|だろ|じゃねえ|しろ|せえ|ねえよ|んだよ|やがれ|[!！]")
+_POLITE_EN = re.compile(r"\b(?:please|could you|would you|thank|thanks|appreciate|kindly|sorry|grateful)\b")
+_ROUGH_EN = re.compile(r"\b(?:you (?:idiot|moron|stupid)|fuck\w*|shit\w*|damn|bloody|hell|bitch|ass(?:hole)?|crap)\b|!")
+POLITE_MODEL_FLOOR = 0.65
+"""A polite utterance with no rough word is flagged by the model alone only above this score: a
+polite complaint is the thing to protect, and the model's errors there cost the customer most."""
+
+
+def _polite(text: str) -> bool:
+    lowered = text.lower()
+    if _POLITE_JA.search(text) and not _ROUGH_JA.search(text):
+        return True
+    return bool(_POLITE_EN.search(lowered)) and not _ROUGH_EN.search(lowered)
+
+
 def _is_reported(text: str) -> bool:
     """Someone reporting what another person said or did, or talking about such conduct in general."""
     lowered = text.lower()
@@ -200,6 +216,8 @@ def _combine(text: str, windows: list[_Window], lang_arg: str, model: Model) -> 
 
     found: dict[str, BehaviourResult] = {}
     reported = _is_reported(text[:MAX_CHARS])
+    if _polite(text[:MAX_CHARS]):
+        flag_threshold = max(flag_threshold, POLITE_MODEL_FLOOR)
     rules = load_rules()
     for w in windows:
         window_flag = w.probs[flag_index] >= flag_threshold

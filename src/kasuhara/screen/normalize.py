@@ -48,7 +48,16 @@ _SUBSTITUTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![\d])56(?=[すさしせそ])"), "殺"),
     (re.compile(r"頃(?=[すさしせそ])"), "殺"),
     (re.compile(r"dogeza|どげざ|ドゲザ"), "土下座"),
+    # romaji spellings of the usual words
+    (re.compile(r"(?<![a-z])bukkorosu(?![a-z])"), "ぶっ殺す"),
+    (re.compile(r"(?<![a-z])korosu(?![a-z])"), "殺す"),
+    (re.compile(r"(?<![a-z])koroshite(?![a-z])"), "殺して"),
+    (re.compile(r"(?<![a-z])bakayarou?(?![a-z])"), "バカヤロウ"),
 )
+
+# Kanji that look like katakana, right after katakana (ゴ三 → ゴミ, バ力 → バカ, 夕ヒ → タヒ).
+_LOOKALIKE = {"三": "ミ", "口": "ロ", "工": "エ", "力": "カ", "夕": "タ", "卜": "ト", "二": "ニ", "八": "ハ"}
+_LOOKALIKE_RE = re.compile(r"(?<=[\u30a1-\u30fa\u30fc])[三口工力夕卜二八](?![\u4e00-\u9fff])")
 
 
 @dataclass(frozen=True)
@@ -101,8 +110,13 @@ def _const(value: str) -> _Replace:
     return replace
 
 
+def _lookalike(m: re.Match[str]) -> str:
+    return _LOOKALIKE[m.group()]
+
+
 _STEPS: tuple[tuple[re.Pattern[str], _Replace], ...] = (
     (_JA_SPACED, _empty),
+    (_LOOKALIKE_RE, _lookalike),
     (_LATIN_SPACED, _join_latin),
     (_LATIN_LEET, _leet),
     (_MARK_RUN, _first),
