@@ -34,6 +34,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+def _warm_up() -> None:
+    """Load the screener's model and the knowledge base before the first page needs them, so a
+    cold start on a busy machine does not eat a journey's timeout."""
+    from kasuhara.knowledge import load_knowledge_base
+    from kasuhara.screen import screen_text
+
+    load_knowledge_base()
+    screen_text("ふざけるな")
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -52,10 +62,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
 
     data = tmp_path_factory.mktemp("browser-data")
     settings = Settings(environment="development", data_dir=data, database_url=f"sqlite:///{data / 'kasuhara.db'}",
-                        secret_key="browser-test-secret-key-0123456789abcdef")
+                        evidence_dir=data / "evidence", secret_key="browser-test-secret-key-0123456789abcdef")
     upgrade(settings.database_url)
     app = create_app(settings)
-    seeded = seed(app.state.session_factory)
+    seeded = seed(app.state.session_factory, settings)
+    _warm_up()
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -91,7 +102,7 @@ def page(browser: Any, live_server: dict[str, Any]) -> Iterator[Any]:
     """A fresh browser context (no cookies) on a desktop-sized window."""
     context = browser.new_context(base_url=live_server["url"], viewport={"width": 1280, "height": 900},
                                   locale="ja-JP")
-    context.set_default_timeout(10000)
+    context.set_default_timeout(30000)
     tab = context.new_page()
     try:
         yield tab
@@ -104,7 +115,7 @@ def phone(browser: Any, live_server: dict[str, Any]) -> Iterator[Any]:
     """A 375-px-wide phone with touch."""
     context = browser.new_context(base_url=live_server["url"], viewport={"width": 375, "height": 740},
                                   device_scale_factor=2, is_mobile=True, has_touch=True, locale="ja-JP")
-    context.set_default_timeout(10000)
+    context.set_default_timeout(30000)
     tab = context.new_page()
     try:
         yield tab
