@@ -105,7 +105,7 @@ def _views(session: Session, user: User) -> list[SavedView]:
 
 
 def _age_days(incident: Any) -> int:
-    return max(0, (utcnow() - as_aware(incident.created_at)).days)
+    return max(0, (utcnow() - as_aware(incident.occurred_at)).days)
 
 
 @router.get("/cases", response_class=HTMLResponse)

@@ -130,9 +130,9 @@ def dashboard_data(session: Session, user: User, t: Translator, *, start: date, 
     age_cols = []
     for low, high in AGE_BUCKETS:
         newest = now - timedelta(days=low)
-        condition = Incident.created_at <= newest
+        condition = Incident.occurred_at <= newest
         if high is not None:
-            condition = condition & (Incident.created_at > now - timedelta(days=high + 1))
+            condition = condition & (Incident.occurred_at > now - timedelta(days=high + 1))
         age_cols.append(func.sum(case((condition, 1), else_=0)))
     age_row = session.execute(
         select(func.count(), *age_cols).where(*where, Incident.status != "closed")).one()
