@@ -163,3 +163,23 @@ def test_warning_letter_names_the_customer_and_asks_to_stop(pdfs: dict[tuple[str
 def test_unconfirmed_penalty_wording_is_marked(pdfs: dict[tuple[str, str], bytes]) -> None:
     text = flat(pdf_text(pdfs[("manual", "tokyo")]))
     assert "一年以下の拘禁刑又は百万円以下の罰金（未確認" in text  # Stalker Act after the 整理法: wording not read
+
+
+def test_ordinances_where_other_sites_are() -> None:
+    """A Tokyo company with a shop in Kuwana: its manual also gives Kuwana's ordinance, for that shop."""
+    from dataclasses import replace
+    from datetime import date
+
+    from kasuhara.documents.base import BuildInput
+    from kasuhara.documents.catalog import kind
+    from kasuhara.documents.profile import Site
+    from kasuhara.documents.writers import render
+
+    co = company("tokyo")
+    co = replace(co, sites=(*co.sites, Site(name="桑名店", prefecture="三重県", municipality_code="24205")))
+    doc = kind("manual").build(BuildInput(company=co, on=date(2026, 11, 23)))
+    text = flat(pdf_text(render(doc, "pdf", author=co.name, generated_on=date(2026, 11, 23))))
+    assert TOKYO_ORDINANCE in text
+    assert "他の事業所の所在地の条例" in text and "対象:桑名店" in text and "約1年間公表" in text
+    # and a company without such sites has no such section
+    assert "他の事業所の所在地の条例" not in flat(pdf_text(build("manual", "tokyo")))

@@ -41,6 +41,7 @@ class BuildInput:
             lang=self.lang,
             prefecture_code=self.company.prefecture_code,
             municipality_code=self.company.municipality_code,
+            sites=tuple((s.name, s.prefecture_code, s.municipality_code) for s in self.company.sites),
         )
 
 

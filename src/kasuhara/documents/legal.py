@@ -100,6 +100,8 @@ class LegalContext:
     pending_rules: tuple[Rule, ...]
     prefecture_code: str
     municipality_code: str
+    site_rules: tuple[tuple[Rule, tuple[str, ...]], ...] = ()
+    """Ordinances in force where other sites are (not at the company's own place), with those sites."""
 
     @property
     def kb_version(self) -> str:
@@ -119,6 +121,11 @@ class LegalContext:
     def rule_ids(self) -> frozenset[str]:
         return frozenset(r.id for r in self.rules)
 
+    @property
+    def citable_rule_ids(self) -> frozenset[str]:
+        """Rules whose wording may be quoted: those at the company's place and at its sites."""
+        return self.rule_ids | {r.id for r, _ in self.site_rules}
+
     def has_rule(self, rule_id: str) -> bool:
         return rule_id in self.rule_ids
 
@@ -127,7 +134,7 @@ class LegalContext:
 
     def citations_for(self, scope: str) -> list[Citation]:
         """Citations for a rule id (only when that rule is in force here) or a practice/pending scope."""
-        if scope.startswith(("ordinance:", "national")) and scope not in self.rule_ids:
+        if scope.startswith(("ordinance:", "national")) and scope not in self.citable_rule_ids:
             return []
         if scope.startswith("pending:") and scope.removeprefix("pending:") != self.prefecture_code:
             return []
@@ -137,7 +144,7 @@ class LegalContext:
         """A citation, or None when its rule is not in force at this place and date."""
         c = citation_book().citations[cid]
         if c.scope.startswith("ordinance:") or c.scope == "national_act":
-            return c if c.scope in self.rule_ids else None
+            return c if c.scope in self.citable_rule_ids else None
         if c.scope.startswith("pending:"):
             return c if c.scope.removeprefix("pending:") == self.prefecture_code else None
         return c
@@ -216,11 +223,24 @@ class LegalContext:
 
 
 def legal_context(
-    *, on: date, lang: str, prefecture_code: str, municipality_code: str = "", kb: KnowledgeBase | None = None
+    *, on: date, lang: str, prefecture_code: str, municipality_code: str = "", kb: KnowledgeBase | None = None,
+    sites: tuple[tuple[str, str, str], ...] = (),
 ) -> LegalContext:
-    """The legal context of a place on a date, from the knowledge base."""
+    """The legal context of a place on a date, from the knowledge base.
+
+    `sites` are (name, prefecture code, municipality code) of the company's sites: an ordinance in
+    force where a site is, but not at the company's own place, is listed with the sites it covers.
+    """
     base = kb if kb is not None else load_knowledge_base()
     rules = base.rules_in_force(on=on, prefecture_code=prefecture_code, municipality_code=municipality_code or None)
+    own = {r.id for r in rules}
+    extra: dict[str, tuple[Rule, list[str]]] = {}
+    for name, pref, muni in sites:
+        if not pref:
+            continue
+        for rule in base.rules_in_force(on=on, prefecture_code=pref, municipality_code=muni or None):
+            if rule.scope != "national" and rule.id not in own:
+                extra.setdefault(rule.id, (rule, []))[1].append(name)
     pending = tuple(
         r
         for r in base.rules_for_place(prefecture_code=prefecture_code, municipality_code=municipality_code or None)
@@ -229,6 +249,7 @@ def legal_context(
     return LegalContext(
         on=on, lang=lang, kb=base, rules=rules, pending_rules=pending, prefecture_code=prefecture_code,
         municipality_code=municipality_code,
+        site_rules=tuple((rule, tuple(names)) for rule, names in extra.values()),
     )
 
 

@@ -47,6 +47,12 @@ class Site:
     name: str
     address: str = ""
     phone: str = ""
+    prefecture: str = ""
+    municipality_code: str = ""
+
+    @property
+    def prefecture_code(self) -> str:
+        return f"{PREFECTURES.index(self.prefecture) + 1:02d}" if self.prefecture in PREFECTURES else ""
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,11 @@ class CompanyProfile:
             "municipality_code": self.municipality_code,
             "representative": self.representative,
             "address": self.address,
-            "sites": [{"name": s.name, "address": s.address, "phone": s.phone} for s in self.sites],
+            "sites": [
+                {"name": s.name, "address": s.address, "phone": s.phone, "prefecture": s.prefecture,
+                 "municipality_code": s.municipality_code}
+                for s in self.sites
+            ],
             "thresholds": self.thresholds.to_dict(),
             "desk": None
             if self.desk is None
@@ -164,11 +174,22 @@ def company_from_mapping(data: Mapping[str, Any]) -> CompanyProfile:
         if not isinstance(raw, dict):
             problems.append(_problem(f"sites.{i}", "オブジェクトが必要です", "must be a mapping"))
             continue
+        for key in raw:
+            if key not in ("name", "address", "phone", "prefecture", "municipality_code"):
+                problems.append(_problem(f"sites.{i}.{key}", "不明な項目です", "unknown field"))
+        site_pref = _text(raw, "prefecture", f"sites.{i}.", problems)
+        if site_pref and site_pref not in PREFECTURES:
+            problems.append(_problem(f"sites.{i}.prefecture", "都道府県名が不明です（例: 東京都）", "unknown prefecture (e.g. 東京都)"))
+        site_muni = _text(raw, "municipality_code", f"sites.{i}.", problems)
+        if site_muni and not (site_muni.isdigit() and len(site_muni) in (5, 6)):
+            problems.append(_problem(f"sites.{i}.municipality_code", "5桁の全国地方公共団体コードです", "a 5-digit local-government code"))
         sites.append(
             Site(
                 name=_text(raw, "name", f"sites.{i}.", problems, required=True),
                 address=_text(raw, "address", f"sites.{i}.", problems),
                 phone=_text(raw, "phone", f"sites.{i}.", problems),
+                prefecture=site_pref,
+                municipality_code=site_muni,
             )
         )
     desk: DeskContact | None = None

@@ -60,7 +60,13 @@ def company_profile(*, session: Session) -> CompanyProfile:
         (k for k, m in INDUSTRIES.items() if row.industry in (m.ja, m.en)), "other"
     )
     sites = tuple(
-        Site(name=s.name, address=s.address or "") for s in sites_service.list_sites(session=session)
+        Site(
+            name=s.name, address=s.address or "",
+            prefecture=PREFECTURES[int(s.prefecture_code) - 1] if s.prefecture_code and s.prefecture_code.isdigit()
+            and 1 <= int(s.prefecture_code) <= len(PREFECTURES) else "",
+            municipality_code=s.municipality_code or "",
+        )
+        for s in sites_service.list_sites(session=session)
     )
     desk = DeskContact(name=row.desk_name, phone=row.desk_phone, email=row.desk_email, hours=row.desk_hours) if row.desk_name else None
     municipality_code = row.municipality_code or ""
