@@ -178,6 +178,11 @@ def test_cases_filters_and_saved_views(client: TestClient) -> None:
     assert "暴言あり" in harassment.text and "正当な返品" not in harassment.text
     legit = client.get("/cases?determination=legitimate_complaint")
     assert "正当な返品" in legit.text and "暴言あり" not in legit.text
+    link = re.search(r'href="(/api/v1/incidents/export.csv[^"]*)"', harassment.text)
+    assert link is not None
+    csv = client.get(link.group(1).replace("&amp;", "&"))
+    assert csv.status_code == 200 and csv.content.startswith(b"\xef\xbb\xbf")
+    assert "暴言あり" in csv.content.decode("utf-8-sig") and "正当な返品" not in csv.content.decode("utf-8-sig")
     ignored = client.get("/cases?status=nonsense")
     assert ignored.status_code == 200 and "暴言あり" in ignored.text
     token = csrf_from(harassment.text)

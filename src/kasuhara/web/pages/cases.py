@@ -96,6 +96,18 @@ def filters_from(params: dict[str, str]) -> tuple[Filters, dict[str, str]]:
     return filters, problems
 
 
+def _export_params(filters: Filters) -> dict[str, str]:
+    """The same filters in the API's names, for the CSV export link (UTF-8 with BOM for Excel)."""
+    out = {k: str(v) for k, v in (("site_id", filters.site_id), ("status", filters.status),
+                                  ("behaviour", filters.behaviour), ("determination", filters.determination),
+                                  ("customer_id", filters.customer_id)) if v is not None}
+    if filters.occurred_from is not None:
+        out["occurred_from"] = filters.occurred_from.isoformat()
+    if filters.occurred_to is not None:
+        out["occurred_to"] = filters.occurred_to.isoformat()
+    return out
+
+
 def _site_names(session: Session) -> dict[int, str]:
     return {s.id: s.name for s in site_service.list_sites(session=session, include_inactive=True)}
 
@@ -147,6 +159,7 @@ def cases_list(request: Request, session: SessionDep, user: OptionalUser) -> Res
             "determination_options": [(d, t(f"guide.det.{d}")) for d in DETERMINATIONS],
             "behaviour_options": [(b.id, t.message(b.label)) for b in kb.behaviours],
             "views": _views(session, me),
+            "export_query": urlencode(_export_params(filters)),
             "can_save_views": True,
         })
 
