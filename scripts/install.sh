@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs kasuhara into ./.venv (created if missing). `--dev` adds the test tools and Debian's chromium.
+# Installs kasuhara into ./.venv (created if missing), the Debian packages it needs (scripts/install_system.sh)
+# and the web app's front-end files from npm (scripts/build_assets.sh). `--dev` adds the test tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -9,16 +10,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ "${1:-}" = "--dev" ]; then
   .venv/bin/pip install -q -e '.[dev]'
-  if ! command -v chromium >/dev/null 2>&1; then
-    if [ "$(id -u)" = "0" ]; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-    else
-      echo "chromium is not installed and we are not root: browser tests will skip (apt-get install chromium)" >&2
-    fi
-  fi
+  bash scripts/install_system.sh --dev
 else
   .venv/bin/pip install -q -e .
+  bash scripts/install_system.sh
 fi
-if [ -f scripts/build_assets.sh ]; then
-  bash scripts/build_assets.sh
-fi
+bash scripts/build_assets.sh

@@ -1,6 +1,6 @@
 """Japanese fonts for the PDF writer: IPAex (TrueType outlines, so reportlab can embed a subset).
 
-The fonts come from Debian's `fonts-ipaexfont` (scripts/install_fonts.sh installs it); a font
+The fonts come from Debian's `fonts-ipaexfont` (scripts/install_system.sh installs it); a font
 folder can be named with KASUHARA_FONT_DIR. Noto CJK is not used: its CFF outlines cannot be
 embedded by reportlab, and a PDF that relies on the reader's fonts shows tofu on many machines.
 """
@@ -42,9 +42,9 @@ def find_font(filename: str) -> Path:
             return candidate
     raise FontMissingError(
         Message(
-            f"日本語フォント {filename} が見つかりません。scripts/install_fonts.sh を実行するか"
+            f"日本語フォント {filename} が見つかりません。scripts/install_system.sh を実行するか"
             " KASUHARA_FONT_DIR を指定してください。",
-            f"Japanese font {filename} not found: run scripts/install_fonts.sh or set KASUHARA_FONT_DIR.",
+            f"Japanese font {filename} not found: run scripts/install_system.sh or set KASUHARA_FONT_DIR.",
         )
     )
 
