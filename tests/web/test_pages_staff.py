@@ -266,3 +266,19 @@ def test_dashboard_months_follow_japan_time(client: TestClient) -> None:
     assert charts["month"]["series"][1]["data"] == [1, 0]  # only October's was harassment
     assert sum(charts["age"]["series"][0]["data"]) == 2
     assert charts["channel"]["series"][0]["data"] == [2]
+
+
+def test_guide_checks_the_ordinances_of_the_companys_place(client: TestClient) -> None:
+    from kasuhara.services import company_settings
+
+    answers = {"danger": ["none"], "channel": "phone", "words": ["verbal_abuse"], "conduct": ["none"],
+               "leave": "not_asked", "duration": 10, "contacts": None, "demand_kind": "none", "public": "no",
+               "utterances": None}
+    before = client.get("/guide?s=" + encode_state(answers))
+    assert 'data-rule="ordinance:13"' not in before.text and 'data-testid="place"' not in before.text
+    with client.app_state.session_factory() as session:  # type: ignore[attr-defined]
+        company_settings.update(session=session, actor=None, changes={"prefecture_code": "13"})
+        session.commit()
+    after = client.get("/guide?s=" + encode_state(answers))
+    assert 'data-rule="ordinance:13"' in after.text
+    assert 'data-testid="place"' in after.text and "東京都" in after.text

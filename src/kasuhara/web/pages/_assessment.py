@@ -37,6 +37,36 @@ def company_thresholds(session: Session) -> Thresholds:
     )
 
 
+def default_location(session: Session, user: Any | None) -> dict[str, str] | None:
+    """Where the guided judgment assumes it happened: the signed-in user's only site, else the
+    company's address (so the ordinances of that place apply); None when neither is known."""
+    from kasuhara.store.models.company import CompanySettings
+    from kasuhara.store.models.sites import Site
+    from kasuhara.store.models.users import user_sites
+
+    try:
+        if user is not None:
+            sites = list(session.scalars(
+                select(Site).join(user_sites, user_sites.c.site_id == Site.id)
+                .where(user_sites.c.user_id == user.id, Site.is_active)))
+            if len(sites) == 1 and sites[0].prefecture_code:
+                return _location(sites[0].prefecture_code, sites[0].municipality_code)
+        row = session.scalars(select(CompanySettings).order_by(CompanySettings.id).limit(1)).first()
+    except SQLAlchemyError:
+        session.rollback()
+        return None
+    if row is not None and row.prefecture_code:
+        return _location(row.prefecture_code, row.municipality_code)
+    return None
+
+
+def _location(prefecture: str, municipality: str | None) -> dict[str, str]:
+    out = {"prefecture": prefecture}
+    if municipality:
+        out["municipality"] = municipality
+    return out
+
+
 def complete_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
     """Facts as the engine expects them: an unanswered demand validity is `unknown`."""
     out = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in facts.items()}
@@ -46,9 +76,13 @@ def complete_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def assess_facts(facts: Mapping[str, Any], thresholds: Thresholds) -> dict[str, Any]:
-    """`judge(parse_facts(facts)).to_dict()` with the company's thresholds."""
-    assessment = judge(parse_facts(complete_facts(facts)), thresholds=thresholds)
+def assess_facts(facts: Mapping[str, Any], thresholds: Thresholds,
+                 location: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """`judge(parse_facts(facts)).to_dict()` with the company's thresholds (and a default place)."""
+    complete = complete_facts(facts)
+    if location and "location" not in complete:
+        complete["location"] = dict(location)
+    assessment = judge(parse_facts(complete), thresholds=thresholds)
     result: dict[str, Any] = assessment.to_dict()
     return result
 

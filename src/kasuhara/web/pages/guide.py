@@ -22,7 +22,7 @@ from kasuhara.errors import InputError
 from kasuhara.interview import Question, Walk, clean_answers, load_graph, parse_answer, walk
 from kasuhara.web.deps import OptionalUser, SessionDep
 from kasuhara.web.i18n import Translator
-from kasuhara.web.pages._assessment import assess_facts, company_thresholds, result_view
+from kasuhara.web.pages._assessment import assess_facts, company_thresholds, default_location, result_view
 from kasuhara.web.pages._flowchart import flowchart
 from kasuhara.web.templating import NavItem, render, translator
 
@@ -97,11 +97,12 @@ def _page(
     error: str | None = None,
     entered: str = "",
     status_code: int = 200,
+    location: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     t = translator(request)
     if current.next is None:
         facts = dict(current.facts)
-        assessment = assess_facts(facts, thresholds)
+        assessment = assess_facts(facts, thresholds, location)
         view = result_view(assessment, t) if assessment is not None else None
         chart = flowchart(assessment, t) if assessment is not None else None
         return render(
@@ -115,6 +116,7 @@ def _page(
                 "answers": answers_view(current, t, thresholds),
                 "back_state": _back_state(current),
                 "thresholds": thresholds.to_dict(),
+                "place": t.message(assessment.get("place")) if location else "",
             },
             status_code=status_code,
         )
@@ -142,7 +144,8 @@ def guide(request: Request, session: SessionDep, user: OptionalUser, s: str = ""
     thresholds = company_thresholds(session)
     answers = decode_state(s)
     current = walk(answers, thresholds=thresholds)
-    return _page(request, current, encode_state(current.answers), thresholds)
+    location = default_location(session, user) if current.next is None else None
+    return _page(request, current, encode_state(current.answers), thresholds, location=location)
 
 
 @router.get("/guide/start")
