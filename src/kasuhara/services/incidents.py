@@ -295,16 +295,18 @@ def filtered(session: Session, actor: User, filters: Filters) -> Select[Incident
     if filters.occurred_to is not None:
         stmt = stmt.where(Incident.occurred_at < as_aware(filters.occurred_to))
     if filters.behaviour is not None:
-        stmt = stmt.where(Incident.id.in_(
-            select(IncidentBehaviour.incident_id).where(IncidentBehaviour.behaviour_id == filters.behaviour)
-        ))
+        stmt = stmt.where(
+            select(IncidentBehaviour.incident_id).where(
+                IncidentBehaviour.incident_id == Incident.id, IncidentBehaviour.behaviour_id == filters.behaviour
+            ).exists()
+        )
     return stmt
 
 
 def list_incidents(*, session: Session, actor: User, filters: Filters, limit: int = 50,
                    offset: int = 0) -> tuple[list[Incident], int]:
     stmt = filtered(session, actor, filters)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    total = session.scalar(stmt.with_only_columns(func.count(Incident.id)).order_by(None)) or 0
     rows = session.scalars(
         stmt.order_by(Incident.occurred_at.desc(), Incident.id.desc()).limit(limit).offset(offset)
     ).all()

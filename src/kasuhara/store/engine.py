@@ -4,10 +4,13 @@ SQLite is the embedded default: foreign keys on, WAL journal, a busy timeout, an
 transaction opened with `BEGIN IMMEDIATE`. Almost every request writes (reads of a case are
 audited), and a deferred SQLite transaction that later upgrades to a writer fails at once
 instead of waiting; taking the write lock up front makes writers queue instead of erroring.
+Within one process the queue is a `threading.Lock` taken before `BEGIN`: SQLite's own busy
+handler polls with sleeps of up to 100 ms, which would dominate the latency under load.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +52,45 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
         cursor.close()
 
+    writer = threading.Lock()
+    held = "kasuhara.sqlite_writer"
+
+    def _release(info: dict[str, Any]) -> None:
+        if info.pop(held, False):
+            writer.release()
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if not conn.info.get(held):
+            writer.acquire()
+            conn.info[held] = True
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(conn.info)
+            raise
+
+    # The events fire before SQLAlchemy's own commit/rollback: end the transaction here, then let
+    # the next writer in (the driver's commit/rollback that follows is a no-op outside a transaction).
+    @event.listens_for(engine, "commit")
+    def _on_commit(conn: Any) -> None:
+        try:
+            conn.connection.dbapi_connection.execute("COMMIT")
+        finally:
+            _release(conn.info)
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(conn: Any) -> None:
+        try:
+            dbapi = conn.connection.dbapi_connection
+            if dbapi.in_transaction:
+                dbapi.execute("ROLLBACK")
+        finally:
+            _release(conn.info)
+
+    @event.listens_for(engine.pool, "checkin")
+    def _on_checkin(_dbapi: Any, record: Any) -> None:
+        _release(record.info)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

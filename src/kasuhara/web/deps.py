@@ -8,7 +8,7 @@ login page use `OptionalUser`. Resolving the user also puts it and the session's
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
@@ -27,8 +27,10 @@ from kasuhara.web.security import (
     submitted_csrf,
 )
 
+# Dependencies that do no I/O are `async def`: a sync dependency costs a thread-pool hop per request.
 
-def get_settings(request: Request) -> Settings:
+
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -36,8 +38,12 @@ def get_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request; views commit, anything left open is rolled back."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One session per request; views commit, anything left open is rolled back.
+
+    Creating a session does not connect, and the clean-up after a committed view is a no-op
+    rollback and a pool check-in, so this runs on the event loop instead of the thread pool.
+    """
     session: Session = request.app.state.session_factory()
     try:
         yield session
@@ -49,7 +55,7 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_evidence_store(request: Request) -> EvidenceStore:
+async def get_evidence_store(request: Request) -> EvidenceStore:
     store: EvidenceStore = request.app.state.evidence_store
     return store
 
@@ -95,7 +101,7 @@ async def get_optional_user(request: Request, auth: AuthDep) -> User | None:
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 
 
-def get_current_user(user: OptionalUser) -> User:
+async def get_current_user(user: OptionalUser) -> User:
     if user is None:
         raise _error(401, "ログインしてください", "authentication required", {"WWW-Authenticate": "Bearer"})
     return user
@@ -108,7 +114,7 @@ def require_role(*roles: str) -> Any:
     """`Annotated[User, require_role("admin", "auditor")]`: 403 for every other role."""
     allowed = frozenset(roles)
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:
         if user.role not in allowed:
             raise _error(403, DENIED.ja, DENIED.en)
         return user

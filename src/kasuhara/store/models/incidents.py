@@ -20,13 +20,18 @@ class Incident(Base):
     """`version` is checked on every UPDATE, so two writers never silently overwrite each other."""
 
     __tablename__ = "incidents"
+    # Lists are filtered by site (always, for supervisors) and by status or determination, newest
+    # first: these indexes serve both the page (in order, no sort) and the count (index only).
     __table_args__ = (
         Index("ix_incidents_site_occurred", "site_id", "occurred_at"),
+        Index("ix_incidents_site_status_occurred", "site_id", "status", "occurred_at"),
+        Index("ix_incidents_site_determination_occurred", "site_id", "determination", "occurred_at"),
         Index("ix_incidents_status_occurred", "status", "occurred_at"),
+        Index("ix_incidents_reporter_occurred", "reporter_id", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), nullable=True, index=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -92,13 +92,14 @@ class TransitionOut(Schema):
     reason_required: bool
 
 
-def _detail(session: SessionDep, incident: Incident) -> IncidentDetail:
+def _detail(session: SessionDep, incident: Incident, *, fresh: bool = False) -> IncidentDetail:
+    """`fresh`: a just-created case has no judgment yet, so no behaviours to look up."""
     base = IncidentOut.model_validate(incident).model_dump()
-    return IncidentDetail(**base, behaviours=service.behaviours_of(session=session, incident_id=incident.id),
-                          next_statuses=list(workflow.targets_from(incident.status)))
+    behaviours = [] if fresh else service.behaviours_of(session=session, incident_id=incident.id)
+    return IncidentDetail(**base, behaviours=behaviours, next_statuses=list(workflow.targets_from(incident.status)))
 
 
-def _filters(
+async def _filters(
     site_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     status: Annotated[Text | None, Query(max_length=20)] = None,
     behaviour: Annotated[Text | None, Query(max_length=60)] = None,
@@ -121,7 +122,7 @@ def create_incident(body: IncidentIn, user: CurrentUser, session: SessionDep) ->
     """事案を報告 / report an incident (staff at their sites, supervisors, admins)."""
     incident = service.create(session=session, actor=user, **body.model_dump())
     session.commit()
-    return _detail(session, incident)
+    return _detail(session, incident, fresh=True)
 
 
 @router.get("", response_model=Page[IncidentOut])

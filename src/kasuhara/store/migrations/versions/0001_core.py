@@ -202,8 +202,17 @@ def upgrade() -> None:
     op.create_index(op.f("ix_incidents_customer_id"), "incidents", ["customer_id"], unique=False)
     op.create_index(op.f("ix_incidents_determination"), "incidents", ["determination"], unique=False)
     op.create_index(op.f("ix_incidents_occurred_at"), "incidents", ["occurred_at"], unique=False)
-    op.create_index(op.f("ix_incidents_reporter_id"), "incidents", ["reporter_id"], unique=False)
+    op.create_index("ix_incidents_reporter_occurred", "incidents", ["reporter_id", "occurred_at"], unique=False)
     op.create_index("ix_incidents_site_occurred", "incidents", ["site_id", "occurred_at"], unique=False)
+    op.create_index(
+        "ix_incidents_site_status_occurred", "incidents", ["site_id", "status", "occurred_at"], unique=False
+    )
+    op.create_index(
+        "ix_incidents_site_determination_occurred",
+        "incidents",
+        ["site_id", "determination", "occurred_at"],
+        unique=False,
+    )
     op.create_index("ix_incidents_status_occurred", "incidents", ["status", "occurred_at"], unique=False)
     op.create_table(
         "evidence",
@@ -332,7 +341,9 @@ def downgrade() -> None:
     op.drop_table("evidence")
     op.drop_index("ix_incidents_status_occurred", table_name="incidents")
     op.drop_index("ix_incidents_site_occurred", table_name="incidents")
-    op.drop_index(op.f("ix_incidents_reporter_id"), table_name="incidents")
+    op.drop_index("ix_incidents_reporter_occurred", table_name="incidents")
+    op.drop_index("ix_incidents_site_status_occurred", table_name="incidents")
+    op.drop_index("ix_incidents_site_determination_occurred", table_name="incidents")
     op.drop_index(op.f("ix_incidents_occurred_at"), table_name="incidents")
     op.drop_index(op.f("ix_incidents_determination"), table_name="incidents")
     op.drop_index(op.f("ix_incidents_customer_id"), table_name="incidents")

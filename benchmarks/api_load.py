@@ -1,0 +1,227 @@
+"""Load benchmark of the case-file API over loopback, on SQLite and PostgreSQL.
+
+For each database: a fresh database with 100,000 incidents (bulk inserts), `kasuhara serve` in its
+own process on 127.0.0.1, then this process drives it with httpx: incident creation and filtered
+list pages, a bounded number of requests at a fixed concurrency. Prints requests/s and latency
+percentiles. Targets (2-core machine): creation >= 300/s with p99 < 100 ms; list p99 < 200 ms.
+
+    .venv/bin/python benchmarks/api_load.py --db both
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+
+from kasuhara.services import auth, sites, users
+from kasuhara.store.engine import make_engine, make_session_factory
+from kasuhara.store.migrate import upgrade
+from kasuhara.store.models.incidents import Incident, IncidentBehaviour
+
+PG_ADMIN_URL = os.environ.get("KASUHARA_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SECRET = secrets.token_urlsafe(40)
+STATUSES = ("reported", "assessing", "responding", "closed")
+DETERMINATIONS = ("customer_harassment", "unjustified_demand", "needs_fact_finding", "legitimate_complaint")
+BEHAVIOURS = ("verbal_abuse", "threat", "refusal_to_leave", "repeated_contact", "forced_kneeling")
+CHANNELS = ("phone", "in_person", "email")
+
+
+@contextmanager
+def database(kind: str, workdir: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{(workdir / 'bench.db').as_posix()}"
+        return
+    name = f"kasuhara_bench_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                         {"n": name})
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+def seed(url: str, count: int) -> dict[str, Any]:
+    """Schema, five sites, an admin and a supervisor with tokens, `count` incidents in bulk."""
+    upgrade(url)
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    rng = random.Random(7)
+    with factory() as session:
+        site_ids = [sites.create(session=session, actor=None, code=f"S{i}", name=f"店舗{i}").id for i in range(5)]
+        admin = users.create(session=session, actor=None, email="admin@example.jp", display_name="管理者",
+                             role="admin", password="benchmark-password")
+        sup = users.create(session=session, actor=None, email="sup@example.jp", display_name="店長",
+                           role="supervisor", password="benchmark-password", site_ids=site_ids[:3])
+        _r, admin_token = auth.create_api_token(session=session, user=admin, name="bench", secret_key=SECRET)
+        _r, sup_token = auth.create_api_token(session=session, user=sup, name="bench", secret_key=SECRET)
+        session.commit()
+        admin_id = admin.id
+    started = time.monotonic()
+    now = datetime.now(UTC)
+    batch = 5000
+    with engine.begin() as conn:
+        for start in range(0, count, batch):
+            rows, behaviours = [], []
+            for i in range(start, min(count, start + batch)):
+                status = rng.choice(STATUSES)
+                judged = status != "reported"
+                rows.append({
+                    "id": i + 1, "reporter_id": admin_id, "site_id": rng.choice(site_ids), "customer_id": None,
+                    "occurred_at": now - timedelta(minutes=rng.randint(0, 60 * 24 * 730)),
+                    "channel": rng.choice(CHANNELS), "title": f"負荷試験の事案 {i}", "summary": "大声での罵倒",
+                    "facts": {}, "status": status,
+                    "determination": rng.choice(DETERMINATIONS) if judged else None,
+                    "created_at": now, "updated_at": now, "version": 1,
+                })
+                if judged:
+                    behaviours.append({"incident_id": i + 1, "behaviour_id": rng.choice(BEHAVIOURS)})
+            conn.execute(sa.insert(Incident), rows)
+            if behaviours:
+                conn.execute(sa.insert(IncidentBehaviour), behaviours)
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT setval(pg_get_serial_sequence('incidents', 'id'), :n)"), {"n": count})
+            conn.execute(sa.text("ANALYZE"))
+        else:
+            conn.execute(sa.text("ANALYZE"))
+    engine.dispose()
+    return {"admin": admin_token, "sup": sup_token, "sites": site_ids, "seed_seconds": time.monotonic() - started}
+
+
+def start_server(url: str, workdir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "KASUHARA_DATABASE_URL": url, "KASUHARA_DATA_DIR": str(workdir),
+           "KASUHARA_SECRET_KEY": SECRET, "KASUHARA_ENVIRONMENT": "production",
+           "KASUHARA_SESSION_COOKIE_SECURE": "false"}
+    cmd = [sys.executable, "-m", "kasuhara", "serve", "--no-upgrade", "--host", "127.0.0.1", "--port", str(port),
+           "--workers", str(workers)]
+    proc = subprocess.Popen(cmd, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/auth/me", timeout=1).status_code == 401:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+async def drive(base: str, requests: list[tuple[str, str, dict[str, Any]]], token: str, concurrency: int,
+                max_seconds: float) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    queue = list(reversed(requests))
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as client:
+        stop = time.monotonic() + max_seconds
+
+        async def worker() -> None:
+            nonlocal errors
+            while queue and time.monotonic() < stop:
+                method, path, kwargs = queue.pop()
+                t0 = time.perf_counter()
+                response = await client.request(method, path, **kwargs)
+                latencies.append(time.perf_counter() - t0)
+                if response.status_code >= 400:
+                    errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+
+    return {"requests": len(latencies), "errors": errors, "rps": len(latencies) / elapsed,
+            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99)}
+
+
+def create_requests(n: int, site_ids: list[int]) -> list[tuple[str, str, dict[str, Any]]]:
+    rng = random.Random(11)
+    return [("POST", "/api/v1/incidents", {"json": {
+        "site_id": rng.choice(site_ids), "occurred_at": "2026-11-01T10:00:00+09:00", "channel": "phone",
+        "title": f"電話での暴言 {i}", "summary": "30分以上にわたり大声で罵倒された",
+        "facts": {"demand": {"kind": "refund", "validity": "invalid"}, "behaviours": ["verbal_abuse"]},
+    }}) for i in range(n)]
+
+
+def list_requests(n: int, site_ids: list[int]) -> list[tuple[str, str, dict[str, Any]]]:
+    rng = random.Random(13)
+    out = []
+    for _ in range(n):
+        params: dict[str, Any] = {"site_id": rng.choice(site_ids[:3]), "limit": 50}
+        choice = rng.randrange(3)
+        if choice == 0:
+            params["status"] = rng.choice(STATUSES)
+        elif choice == 1:
+            params["behaviour"] = rng.choice(BEHAVIOURS)
+        else:
+            params["determination"] = rng.choice(DETERMINATIONS)
+            params["occurred_from"] = "2026-01-01T00:00:00+09:00"
+        out.append(("GET", "/api/v1/incidents", {"params": params}))
+    return out
+
+
+def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="kasuhara-bench-") as tmp, database(kind, Path(tmp)) as url:
+        seeded = seed(url, args.incidents)
+        proc = start_server(url, Path(tmp), args.port, args.workers)
+        try:
+            base = f"http://127.0.0.1:{args.port}"
+            asyncio.run(drive(base, list_requests(50, seeded["sites"]), seeded["sup"], 4, 30))  # warm-up
+            create = asyncio.run(drive(base, create_requests(args.creates, seeded["sites"]), seeded["admin"],
+                                       args.concurrency, args.max_seconds))
+            listing = asyncio.run(drive(base, list_requests(args.lists, seeded["sites"]), seeded["sup"],
+                                        args.concurrency, args.max_seconds))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return {"db": kind, "seed_seconds": seeded["seed_seconds"], "create": create, "list": listing}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--creates", type=int, default=3000)
+    parser.add_argument("--lists", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--max-seconds", type=float, default=60)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
+    for kind in kinds:
+        result = run(kind, args)
+        print(f"[{kind}] seeded {args.incidents} incidents in {result['seed_seconds']:.1f}s")
+        for name in ("create", "list"):
+            r = result[name]
+            print(f"[{kind}] {name:6} {r['requests']:5d} req  {r['rps']:7.1f} req/s  p50 {r['p50_ms']:6.1f} ms  "
+                  f"p95 {r['p95_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  errors {r['errors']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
