@@ -83,6 +83,32 @@ def test_the_same_demand_again_and_again() -> None:
     assert isinstance(groups, list) and groups and groups[0]["count"] == 3
 
 
+def test_the_same_demand_in_other_words_is_still_repeated() -> None:
+    turns = [
+        Turn("床に手をついて謝ってほしいんだけど", "customer"),
+        Turn("申し訳ございません", "staff"),
+        Turn("だから土下座しろって", "customer"),
+        Turn("それはいたしかねます", "staff"),
+        Turn("ひざまずいて謝れよ", "customer"),
+    ]
+    groups = screen_conversation(turns).summary["repeated_demands"]
+    assert isinstance(groups, list) and groups and groups[0]["demand"] == "kneeling"
+
+
+def test_a_polite_complaint_does_not_escalate() -> None:
+    turns = [
+        Turn("お世話になります。注文した商品がまだ届いていません", "customer"),
+        Turn("確認いたします", "staff"),
+        Turn("ありがとうございます。いつ頃届くか教えていただけますか", "customer"),
+        Turn("明日お届けの予定です", "staff"),
+        Turn("承知しました。よろしくお願いします", "customer"),
+    ]
+    result = screen_conversation(turns)
+    assert result.summary["customer_turns_flagged"] == 0
+    escalation = result.summary["escalation"]
+    assert isinstance(escalation, dict) and not escalation["escalated"]
+
+
 def test_asked_to_leave_and_staying_suggests_refusal_to_leave() -> None:
     turns = [
         Turn("返金しろ", "customer"),

@@ -38,6 +38,12 @@ ORDINARY = [
     "お客様に「土下座しろ」と言われて怖かったです",
     "昨日、客に死ねと怒鳴られました",
     "A customer called me an idiot and I need advice",
+    # talking about such conduct, not doing it
+    "当店では、土下座の要求や従業員の撮影はお断りしています",
+    "ドラマで「土下座しろ」というセリフがあった",
+    "Abuse of staff is not tolerated in this store",
+    # excitement is not anger
+    "THANK YOU SO MUCH!",
     # ordinary talk
     "足元にお気をつけてお帰りください",
     "電車が動かないので遅れます",

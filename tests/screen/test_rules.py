@@ -80,6 +80,9 @@ def test_prefilter_never_hides_a_rule_that_matches() -> None:
         ("I'll call every day until you fix it", "repeated_contact"),
         ("This company is a bunch of scammers", "defamation"),
         ("Shut up, you useless idiot", "verbal_abuse"),
+        ("I SAID NO, ARE YOU DEAF!!", "intimidation"),  # written shouting
+        ("ぶっ○すぞ", "threat"),  # a masked character
+        ("お前はゴ三だ", "verbal_abuse"),  # a kanji look-alike
     ],
 )
 def test_behaviour_found(text: str, behaviour: str) -> None:

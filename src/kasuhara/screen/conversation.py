@@ -271,7 +271,7 @@ _DEMAND_KEYS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("staff_change", re.compile(r"代わって|代われ|替わって|変えて|別の人|出せって|を出せ|someone else|another (?:person|agent)", re.I)),
     ("exchange", re.compile(r"交換|取り替え|取替|新品|replace", re.I)),
     ("compensation", re.compile(r"慰謝料|賠償|補償|弁償|迷惑料|誠意|compensat|pay me", re.I)),
-    ("kneeling", re.compile(r"土下座|膝|ひざ|跪|正座|knees|kneel", re.I)),
+    ("kneeling", re.compile(r"土下座|膝|ひざ|跪|正座|手をつ|手を付|額を|頭を(?:床|地面)|knees|kneel", re.I)),
     ("apology", re.compile(r"謝れ|謝罪|詫び|わび|謝って|apologi[sz]e|say sorry", re.I)),
     ("superior", re.compile(r"社長|責任者|店長|上司|上の人|支店長|本社|manager|supervisor|ceo|owner", re.I)),
     ("dismissal", re.compile(r"クビ|くび|首にし|辞めさせ|処分|fire (?:him|her|them|that)|fired|sack", re.I)),

@@ -235,7 +235,7 @@ def _combine(text: str, windows: list[_Window], lang_arg: str, model: Model) -> 
                 _add(found, result)
     if (
         lang == "en"
-        and flag_prob >= 0.3  # shouting alone is excitement, not anger: the words must lean abusive too
+        and (found or flag_prob >= 0.3)  # shouting alone is excitement, not anger: the words must lean abusive too
         and not reported
         and "intimidation" not in found
         and not _CHEERFUL.search(text.lower())
