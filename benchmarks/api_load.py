@@ -158,6 +158,19 @@ async def drive(base: str, requests: list[tuple[str, str, dict[str, Any]]], toke
             "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99)}
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the server process (Linux /proc): load-independent cost per request."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(pid: int, coro: Any) -> dict[str, float]:
+    before = cpu_seconds(pid)
+    result: dict[str, float] = asyncio.run(coro)
+    result["server_cpu_ms_per_request"] = (cpu_seconds(pid) - before) * 1000 / max(1, result["requests"])
+    return result
+
+
 def create_requests(n: int, site_ids: list[int]) -> list[tuple[str, str, dict[str, Any]]]:
     rng = random.Random(11)
     return [("POST", "/api/v1/incidents", {"json": {
@@ -191,10 +204,10 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         try:
             base = f"http://127.0.0.1:{args.port}"
             asyncio.run(drive(base, list_requests(50, seeded["sites"]), seeded["sup"], 4, 30))  # warm-up
-            create = asyncio.run(drive(base, create_requests(args.creates, seeded["sites"]), seeded["admin"],
-                                       args.concurrency, args.max_seconds))
-            listing = asyncio.run(drive(base, list_requests(args.lists, seeded["sites"]), seeded["sup"],
-                                        args.concurrency, args.max_seconds))
+            create = measured(proc.pid, drive(base, create_requests(args.creates, seeded["sites"]), seeded["admin"],
+                                              args.concurrency, args.max_seconds))
+            listing = measured(proc.pid, drive(base, list_requests(args.lists, seeded["sites"]), seeded["sup"],
+                                               args.concurrency, args.max_seconds))
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -219,7 +232,9 @@ def main() -> int:
         for name in ("create", "list"):
             r = result[name]
             print(f"[{kind}] {name:6} {r['requests']:5d} req  {r['rps']:7.1f} req/s  p50 {r['p50_ms']:6.1f} ms  "
-                  f"p95 {r['p95_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  errors {r['errors']}")
+                  f"p95 {r['p95_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  errors {r['errors']}  "
+                  f"server CPU {r['server_cpu_ms_per_request']:.1f} ms/req")
+    print(f"load average after the run: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} CPUs)")
     return 0
 
 

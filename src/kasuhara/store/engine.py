@@ -62,7 +62,10 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         if not conn.info.get(held):
-            writer.acquire()
+            if not writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_SECONDS):
+                raise TimeoutError(
+                    "SQLiteの書き込み待ちが時間切れになりました / timed out waiting for the SQLite writer"
+                )
             conn.info[held] = True
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
