@@ -233,12 +233,25 @@ def test_phone_viewport_guide_and_cases_fit_and_have_big_targets(phone: Any) -> 
     heights = phone.locator("button.choice").evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
     assert heights and min(heights) >= 48
     shot(phone, "phone-guide")
+    violent = {"danger": ["violence"], "injury": "no", "channel": "in_person", "words": ["verbal_abuse"],
+               "conduct": ["none"], "leave": "not_asked", "duration": 20, "contacts": None, "demand_kind": "none",
+               "public": "no", "official": "no", "utterances": None}
+    phone.goto(f"/guide?s={state(violent)}")
+    assert phone.locator("[data-testid=safety]").is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    chart = phone.locator("[data-testid=flowchart]").bounding_box()
+    assert chart is not None and chart["width"] <= 375  # the chart scrolls inside its box, not the page
+    assert phone.locator("[data-testid=route-steps]").inner_text().endswith("カスハラ")
+    shot(phone, "phone-result")
     login(phone, "supervisor", "/cases")
     phone.goto("/cases")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     shot(phone, "phone-cases")
     phone.goto("/dashboard")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.goto("/report")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(phone, "phone-report")
 
 
 def test_dashboard_draws_charts_and_filters_by_site(page: Any, live_server: dict[str, Any]) -> None:

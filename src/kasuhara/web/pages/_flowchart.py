@@ -13,11 +13,11 @@ from typing import Any
 from kasuhara.interview.path import EDGES, NODES, judgment_route, node
 from kasuhara.web.i18n import Translator
 
-WIDTH = 610
-SPINE_X, SPINE_W = 4, 318
-RIGHT_X, RIGHT_W = 372, 234
-BOX_H = 58
-ROW_H = 92
+WIDTH = 524
+SPINE_X, SPINE_W = 2, 292
+RIGHT_X, RIGHT_W = 342, 180
+BOX_H = 54
+ROW_H = 84
 TOP = 14
 SPINE_MID = SPINE_X + SPINE_W // 2
 RIGHT_MID = RIGHT_X + RIGHT_W // 2
@@ -45,7 +45,7 @@ def _edge_path(source: str, target: str) -> tuple[str, tuple[int, int]]:
         return f"M{SPINE_MID},{sy + sh} V{ty - 2}", (SPINE_MID + 8, sy + sh + 18)
     if s.side == "spine" and t.side == "right":
         mid = sy + sh // 2
-        return f"M{sx + sw},{mid} H{tx - 2}", (sx + sw + 8, mid - 8)
+        return f"M{sx + sw},{mid} H{tx - 2}", (sx + sw + 3, mid - 7)
     # right -> spine (after the safety box the judgment goes on)
     entry = SPINE_MID + 60
     return f"M{RIGHT_MID},{sy + sh} V{ty - 16} H{entry} V{ty - 2}", (0, 0)
