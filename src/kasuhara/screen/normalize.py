@@ -114,16 +114,22 @@ def _lookalike(m: re.Match[str]) -> str:
     return _LOOKALIKE[m.group()]
 
 
-_STEPS: tuple[tuple[re.Pattern[str], _Replace], ...] = (
-    (_JA_SPACED, _empty),
-    (_LOOKALIKE_RE, _lookalike),
-    (_LATIN_SPACED, _join_latin),
-    (_LATIN_LEET, _leet),
-    (_MARK_RUN, _first),
-    (_CHAR_RUN, _first),
-    (_LATIN_RUN, _first_two),
-    (_SPACE_RUN, _space),
-    *((pattern, _const(value)) for pattern, value in _SUBSTITUTIONS),
+_HAS_JA = re.compile(f"[{_JA}]")
+_HAS_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]")
+_HAS_LATIN = re.compile(r"[a-z]")
+
+# (pattern, replacement, gate): a step runs only when its gate finds something, a necessary
+# condition for the pattern to match, so skipping it never changes the result (and saves time).
+_STEPS: tuple[tuple[re.Pattern[str], _Replace, re.Pattern[str] | None], ...] = (
+    (_JA_SPACED, _empty, _HAS_JA),
+    (_LOOKALIKE_RE, _lookalike, _HAS_KATAKANA),
+    (_LATIN_SPACED, _join_latin, _HAS_LATIN),
+    (_LATIN_LEET, _leet, _HAS_LATIN),
+    (_MARK_RUN, _first, None),
+    (_CHAR_RUN, _first, None),
+    (_LATIN_RUN, _first_two, _HAS_LATIN),
+    (_SPACE_RUN, _space, None),
+    *((pattern, _const(value), None) for pattern, value in _SUBSTITUTIONS),
 )
 
 _KATA_TO_HIRA = str.maketrans({chr(c): chr(c - 0x60) for c in range(0x30A1, 0x30F7)})
@@ -136,8 +142,9 @@ def _nfkc_lower(text: str) -> str:
 def normalize(text: str) -> str:
     """Normalised text without offsets: the fast path."""
     out = _nfkc_lower(text)
-    for pattern, replace in _STEPS:
-        out = pattern.sub(replace, out)
+    for pattern, replace, gate in _STEPS:
+        if gate is None or gate.search(out):
+            out = pattern.sub(replace, out)
     return out.strip()
 
 
@@ -161,8 +168,9 @@ def normalize_with_offsets(text: str) -> Normalized:
             starts.extend([m.start()] * len(piece))
             ends.extend([m.end()] * len(piece))
     current = "".join(chars)
-    for pattern, replace in _STEPS:
-        current, starts, ends = _apply(pattern, replace, current, starts, ends)
+    for pattern, replace, gate in _STEPS:
+        if gate is None or gate.search(current):
+            current, starts, ends = _apply(pattern, replace, current, starts, ends)
     # strip, keeping the map aligned
     left = len(current) - len(current.lstrip())
     right = len(current.rstrip())
