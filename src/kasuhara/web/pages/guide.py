@@ -76,9 +76,7 @@ def answers_view(current: Walk, t: Translator, thresholds: Thresholds) -> list[d
             text = t("guide.not_answered")
         elif question.kind in ("single", "multi"):
             chosen = value if isinstance(value, list) else [str(value)]
-            text = "、".join(t(f"guide.q.{question.id}.a.{a}") for a in chosen) if t.lang == "ja" else ", ".join(
-                t(f"guide.q.{question.id}.a.{a}") for a in chosen
-            )
+            text = t("punct.sep").join(t(f"guide.q.{question.id}.a.{a}") for a in chosen)
         elif question.kind == "number":
             unit = "guide.minutes" if question.sets == "duration_minutes" else "guide.times"
             text = f"{value} {t(unit)}"
