@@ -94,10 +94,15 @@ def is_command_or_will(tokens: tuple[Token, ...], start: int, end: int) -> bool:
     if any(t.conj_form.startswith(("命令形", "意志推量形")) for t in inside):
         return True
     following = [t for t in tokens if t.begin >= end][:4]
+    tail = "".join(t.surface for t in following)
+    if tail.startswith(("たろ", "たる", "ちゃる", "ちゃろ", "てやる", "てやろ", "たれ", "てまう", "たらあ")):
+        return True
     for t in following:
         if t.conj_form.startswith(("命令形", "意志推量形")):
             return True
-        if t.lemma in {"やる", "遣る", "くれる", "ぞ", "ぜ", "ぞい"} or t.surface in {"ぞ", "ぜ", "からな", "たる", "たろ"}:
+        if t.lemma in {"やる", "遣る", "くれる", "ぞ", "ぜ", "ぞい", "よ", "ちゃう", "ちまう"} or t.surface in {
+            "ぞ", "ぜ", "からな", "たる", "たろ", "ちゃる", "ちゃろ", "たろか", "けん", "で", "ど", "わ"
+        }:
             return True
         if t.pos == "補助記号":
             return False
