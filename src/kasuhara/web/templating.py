@@ -87,8 +87,33 @@ def translator(request: Request) -> Translator:
 
 
 def current_user(request: Request) -> Any | None:
-    """The signed-in user if an auth dependency put one on `request.state.user`, else None."""
-    return getattr(request.state, "user", None)
+    """The signed-in user: what the auth dependency put on `request.state.user`, or, for a page
+    that did not ask for it, looked up from the session cookie here (so the navigation and the
+    CSRF token are the same on every page)."""
+    if hasattr(request.state, "user"):
+        return request.state.user
+    request.state.user = _user_from_cookie(request)
+    return request.state.user
+
+
+def _user_from_cookie(request: Request) -> Any | None:
+    settings = getattr(request.app.state, "settings", None)
+    factory = getattr(request.app.state, "session_factory", None)
+    if settings is None or factory is None:
+        return None
+    cookie = request.cookies.get(settings.session_cookie_name)
+    if not cookie:
+        return None
+    from kasuhara.services import auth as auth_service
+
+    with factory() as session:
+        found = auth_service.session_user(session=session, token=cookie, secret_key=settings.secret_key)
+        if found is None:
+            return None
+        user, web_session = found
+        request.state.csrf_token = web_session.csrf_token
+        session.expunge(user)
+        return user
 
 
 def user_roles(user: Any | None) -> tuple[str, ...]:
@@ -179,7 +204,7 @@ def render(
 ) -> HTMLResponse:
     """Render `template` with the common context and remember the language choice."""
     t = translator(request)
-    user = current_user(request)
+    user = current_user(request)  # before the CSRF token: a signed-in user's forms carry the session's
     common: dict[str, Any] = {
         "request": request,
         "t": t,
