@@ -141,7 +141,13 @@ def _windows(text: str) -> list[tuple[int, str]]:
 
 _POLITE_JA = re.compile(r"です|ます|ください|下さい|でしょうか|いただけ|頂け|お願い|恐れ入り|ございます")
 _ROUGH_JA = re.compile(r"お前|おまえ|てめ|あんた|貴様|ふざけ|なめ|ナメ|ぞ|だろ|じゃねえ|しろ|せえ|ねえよ|んだよ|やがれ|[!！]")
-_POLITE_EN = re.compile(r"\b(?:please|could you|would you|thank|thanks|appreciate|kindly|sorry|grateful)\b")
+_POLITE_EN = re.compile(
+    r"\b(?:please|could you|could i|would you|may i|i'd like|excuse me|thank|thanks|appreciate|kindly|sorry|grateful)\b"
+)
+_PRAISE = re.compile(
+    r"ありがと|助かり|助かった|丁寧|親切|お礼|感謝|素晴らし|すばらし|最高|優し|褒め|"
+    r"\b(?:helpful|deserves a raise|great job|well done|brilliant|wonderful|excellent|so kind|lovely|amazing|thank)"
+)
 _ROUGH_EN = re.compile(r"\b(?:you (?:idiot|moron|stupid)|fuck\w*|shit\w*|damn|bloody|hell|bitch|ass(?:hole)?|crap)\b|!")
 POLITE_MODEL_FLOOR = 0.65
 """A polite utterance with no rough word is flagged by the model alone only above this score: a
@@ -218,6 +224,8 @@ def _combine(text: str, windows: list[_Window], lang_arg: str, model: Model) -> 
     reported = _is_reported(text[:MAX_CHARS])
     if _polite(text[:MAX_CHARS]):
         flag_threshold = max(flag_threshold, POLITE_MODEL_FLOOR)
+        if _PRAISE.search(text[:MAX_CHARS].lower()):  # praise and thanks: the model alone never flags them
+            flag_threshold = 1.01
     rules = load_rules()
     for w in windows:
         window_flag = w.probs[flag_index] >= flag_threshold
