@@ -276,9 +276,15 @@ def test_guide_checks_the_ordinances_of_the_companys_place(client: TestClient) -
                "utterances": None}
     before = client.get("/guide?s=" + encode_state(answers))
     assert 'data-rule="ordinance:13"' not in before.text and 'data-testid="place"' not in before.text
+    login(client, "admin@example.jp")
+    token = csrf_from(client.get("/settings").text)
+    bad = client.post("/settings/company", data={"csrf_token": token, "company_name": "さくら", "prefecture_code": "99"})
+    assert bad.status_code == 422 and "co-prefecture_code" in errors(bad.text)
+    ok = client.post("/settings/company", data={"csrf_token": token, "company_name": "さくら", "prefecture_code": "13"})
+    assert ok.status_code == 303
     with client.app_state.session_factory() as session:  # type: ignore[attr-defined]
-        company_settings.update(session=session, actor=None, changes={"prefecture_code": "13"})
-        session.commit()
+        assert company_settings.get(session=session).prefecture_code == "13"
+    client.cookies.clear()  # an anonymous clerk: the company's place applies
     after = client.get("/guide?s=" + encode_state(answers))
     assert 'data-rule="ordinance:13"' in after.text
     assert 'data-testid="place"' in after.text and "東京都" in after.text

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from kasuhara.errors import FieldProblem, InputError, Message
-from kasuhara.services import company_settings
+from kasuhara.services import audit, company_settings
 from kasuhara.services import sites as site_service
 from kasuhara.services import users as user_service
 from kasuhara.store.models.users import ROLES, User
@@ -40,6 +40,8 @@ def _page(request: Request, session: Session, *, errors: dict[str, str] | None =
     return render(request, "settings.html", {
         "thresholds": {"time_limit_minutes": row.time_limit_minutes, "repeat_contacts": row.repeat_contacts,
                        "repeat_days": row.repeat_days},
+        "company": {k: getattr(row, k) or "" for k in company_settings.PROFILE_FIELDS},
+        "company_fields": company_settings.PROFILE_FIELDS,
         "sites": sites,
         "users": users,
         "user_sites": user_sites,
@@ -93,6 +95,31 @@ async def save_thresholds(request: Request, session: SessionDep, user: OptionalU
         company_settings.update(session=session, actor=me, changes=changes)
 
     return _save(request, session, work, done_key="settings.thresholds_saved", form={"thresholds": values})
+
+
+@router.post("/settings/company", response_model=None)
+@page_errors
+async def save_company(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    """The company profile: name, place (its ordinances apply to the guided judgment), desk contact."""
+    me = require_user(request, user, ADMINS)
+    form = await request.form()
+    values = {k: str(form.get(k) or "").strip() for k in company_settings.PROFILE_FIELDS}
+
+    def work() -> None:
+        changes: dict[str, Any] = {k: v for k, v in values.items() if k not in ("prefecture_code", "municipality_code")}
+        for key in ("prefecture_code", "municipality_code"):
+            changes[key] = values[key] or None
+        company_settings.update(session=session, actor=me, changes=changes)
+        cleared = [k for k in ("prefecture_code", "municipality_code") if not values[k]]
+        if cleared:  # the service skips empty values; clearing the place is a change of its own
+            row = company_settings.get(session=session)
+            for key in cleared:
+                setattr(row, key, None)
+            audit.record(session, actor=me, action="settings.update", target_type="company_settings",
+                         target_id=company_settings.SETTINGS_ID, detail={"cleared": cleared})
+
+    return _save(request, session, work, done_key="settings.company_saved", form={"company": values},
+                 prefix="company.")
 
 
 @router.post("/settings/sites", response_model=None)
