@@ -139,13 +139,13 @@ def _windows(text: str) -> list[tuple[int, str]]:
     return out
 
 
-_POLITE_JA = re.compile(r"です|ます|ください|下さい|でしょうか|いただけ|頂け|お願い|恐れ入り|ございます")
+_POLITE_JA = re.compile(r"です|ます|ください|下さい|でしょうか|いただけ|頂け|お願い|恐れ入り|ございます|ごめん|すみません|すいません")
 _ROUGH_JA = re.compile(r"お前|おまえ|てめ|あんた|貴様|ふざけ|なめ|ナメ|ぞ|だろ|じゃねえ|しろ|せえ|ねえよ|んだよ|やがれ|[!！]")
 _POLITE_EN = re.compile(
     r"\b(?:please|could you|could i|would you|may i|i'd like|excuse me|thank|thanks|appreciate|kindly|sorry|grateful)\b"
 )
 _PRAISE = re.compile(
-    r"ありがと|助かり|助かった|丁寧|親切|お礼|感謝|素晴らし|すばらし|最高|優し|褒め|"
+    r"ありがと|助かり|助かった|丁寧|親切|お礼|感謝|素晴らし|すばらし|最高|優し|褒め|おおきに|"
     r"\b(?:helpful|deserves a raise|great job|well done|brilliant|wonderful|excellent|so kind|lovely|amazing|thank)"
 )
 _ROUGH_EN = re.compile(r"\b(?:you (?:idiot|moron|stupid)|fuck\w*|shit\w*|damn|bloody|hell|bitch|ass(?:hole)?|crap)\b|!")
