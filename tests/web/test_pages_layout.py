@@ -66,3 +66,12 @@ def test_skip_link_and_main_landmark(client: TestClient) -> None:
     html = client.get("/guide").text
     assert html.index('class="skip-link" href="#main"') < html.index('<main id="main"')
     assert '<html lang="ja">' in html
+
+
+def test_signed_in_users_answer_the_guide_with_their_session_token(client: TestClient) -> None:
+    login(client, "staff@example.jp")
+    page = client.get("/guide")
+    answered = client.post("/guide", data={"csrf_token": csrf_from(page.text), "s": "", "q": "danger", "a": "none"})
+    assert answered.status_code == 303
+    forged = client.post("/guide", data={"csrf_token": "not-the-token", "s": "", "q": "danger", "a": "none"})
+    assert forged.status_code == 403
