@@ -90,3 +90,35 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     assert proc.returncode == 0
     assert proc.stderr == b""
     assert len(proc.stdout.decode().splitlines()) == 3000
+
+
+def test_progress_bar_when_stderr_is_a_terminal(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    path = tmp_path / "many.txt"
+    path.write_text("ありがとう\n" * 3000, encoding="utf-8")
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "kasuhara", "screen", str(path)],
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            timeout=120,
+            check=False,
+        )
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    assert proc.returncode == 0
+    assert b"3000/3000" in seen
+    assert len(proc.stdout.decode().splitlines()) == 3000
