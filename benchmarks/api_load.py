@@ -159,9 +159,18 @@ async def drive(base: str, requests: list[tuple[str, str, dict[str, Any]]], toke
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of the server process (Linux /proc): load-independent cost per request."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU of the server and its worker processes (Linux /proc): the cost per request
+    that does not depend on how busy the shared machine is."""
+    total = 0.0
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    pids = [pid, *(int(c) for c in children.read_text().split())] if children.exists() else [pid]
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def measured(pid: int, coro: Any) -> dict[str, float]:
