@@ -75,3 +75,15 @@ def test_signed_in_users_answer_the_guide_with_their_session_token(client: TestC
     assert answered.status_code == 303
     forged = client.post("/guide", data={"csrf_token": "not-the-token", "s": "", "q": "danger", "a": "none"})
     assert forged.status_code == 403
+
+
+def test_a_stale_form_token_keeps_the_report_and_says_why(client: TestClient) -> None:
+    login(client, "staff@example.jp")
+    client.get("/report")
+    stale = client.post("/report", data={"csrf_token": "stale", "action": "save", "title": "長い報告の途中",
+                                         "site_id": "1", "occurred_at": "2026-11-20T10:00", "channel": "phone"})
+    assert stale.status_code == 403
+    assert 'data-testid="form-notice"' in stale.text and "長い報告の途中" in stale.text
+    assert "data-case=" not in client.get("/cases").text
+    other = client.post("/cases/views", data={"csrf_token": "stale", "name": "x", "query": ""})
+    assert other.status_code == 403 and "フォームの有効期限" in other.text and "<html" in other.text

@@ -9,23 +9,46 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from kasuhara.errors import InputError, KasuharaError, NotFoundError, PermissionDeniedError
 from kasuhara.store.models.users import User
+from kasuhara.web.deps import AuthDep
 from kasuhara.web.i18n import Translator
+from kasuhara.web.security import SAFE_METHODS, csrf_matches, submitted_csrf
 from kasuhara.web.templating import render, translator
 
 T = TypeVar("T")
 
 
-def require_user(request: Request, user: User | None, roles: Iterable[str] = ()) -> User:
-    """The signed-in user; anonymous visitors go to the login page (303), wrong roles get 403."""
+async def page_user(request: Request, auth: AuthDep) -> User | None:
+    """The signed-in user for a page, like `deps.OptionalUser`, but a missing or stale CSRF token
+    on a form post does not become a JSON 403: it is noted on `request.state.csrf_ok`, and
+    `require_user` shows it as a page (the report form even comes back with what was typed)."""
+    request.state.user = auth.user
+    request.state.csrf_ok = True
+    if auth.via == "cookie" and request.method not in SAFE_METHODS and auth.web_session is not None:
+        request.state.csrf_ok = csrf_matches(auth.web_session.csrf_token, await submitted_csrf(request))
+    return auth.user
+
+
+PageUser = Annotated[User | None, Depends(page_user)]
+
+
+def csrf_ok(request: Request) -> bool:
+    return bool(getattr(request.state, "csrf_ok", True))
+
+
+def require_user(request: Request, user: User | None, roles: Iterable[str] = (), *, check_csrf: bool = True) -> User:
+    """The signed-in user; anonymous visitors go to the login page (303), wrong roles get 403, and a
+    form post without the session's CSRF token gets the "form expired" page (403)."""
+    if check_csrf and not csrf_ok(request):
+        raise PageError("csrf")
     if user is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise HTTPException(status_code=303, headers={"Location": "/login?next=" + quote(target, safe="")})
@@ -48,7 +71,9 @@ def error_page(request: Request, exc: Exception) -> HTMLResponse:
     t = translator(request)
     status, text = 400, ""
     kind = exc.kind if isinstance(exc, PageError) else type(exc).__name__
-    if kind == PermissionDeniedError.__name__ or isinstance(exc, PermissionDeniedError):
+    if kind == "csrf":
+        status, text = 403, t("app.csrf_failed")
+    elif kind == PermissionDeniedError.__name__ or isinstance(exc, PermissionDeniedError):
         status, text = 403, t("app.forbidden")
     elif isinstance(exc, NotFoundError) or kind == "NotFoundError":
         status, text = 404, t("app.not_found")

@@ -36,10 +36,11 @@ from kasuhara.store.models.saved_views import SavedView
 from kasuhara.store.models.sites import Site
 from kasuhara.store.models.users import User
 from kasuhara.store.types import utcnow
-from kasuhara.web.deps import EvidenceStoreDep, OptionalUser, SessionDep, SettingsDep
+from kasuhara.web.deps import EvidenceStoreDep, SessionDep, SettingsDep
 from kasuhara.web.pages._assessment import company_thresholds, result_view
 from kasuhara.web.pages._common import (
     PageError,
+    PageUser,
     error_page,
     field_errors,
     guarded,
@@ -122,7 +123,7 @@ def _age_days(incident: Any) -> int:
 
 @router.get("/cases", response_class=HTMLResponse)
 @page_errors
-def cases_list(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+def cases_list(request: Request, session: SessionDep, user: PageUser) -> Response:
     """The cases this user may see, newest first, filtered by the query string."""
     me = require_user(request, user)
 
@@ -168,7 +169,7 @@ def cases_list(request: Request, session: SessionDep, user: OptionalUser) -> Res
 
 @router.post("/cases/views", response_model=None)
 @page_errors
-def save_view(request: Request, session: SessionDep, user: OptionalUser,
+def save_view(request: Request, session: SessionDep, user: PageUser,
               name: Annotated[str, Form(max_length=200)] = "",
               query: Annotated[str, Form(max_length=1000)] = "") -> Response:
     """Keep the current filters under a name (per user)."""
@@ -198,7 +199,7 @@ def _parse_query(query: str) -> dict[str, str]:
 
 @router.post("/cases/views/{view_id}/delete", response_model=None)
 @page_errors
-def delete_view(view_id: int, request: Request, session: SessionDep, user: OptionalUser) -> Response:
+def delete_view(view_id: int, request: Request, session: SessionDep, user: PageUser) -> Response:
     me = require_user(request, user)
     view = session.get(SavedView, view_id)
     if view is None or view.user_id != me.id:
@@ -307,7 +308,7 @@ def _case_page(request: Request, session: Session, me: User, incident_id: int, *
 
 @router.get("/cases/{incident_id}", response_class=HTMLResponse)
 @page_errors
-def case_page(incident_id: int, request: Request, session: SessionDep, user: OptionalUser) -> Response:
+def case_page(incident_id: int, request: Request, session: SessionDep, user: PageUser) -> Response:
     me = require_user(request, user)
     return guarded(request, session, lambda: _case_page(request, session, me, incident_id))
 
@@ -334,7 +335,7 @@ def _write(request: Request, session: Session, me: User, incident_id: int, actio
 
 @router.post("/cases/{incident_id}/transition", response_model=None)
 @page_errors
-def move_case(incident_id: int, request: Request, session: SessionDep, user: OptionalUser,
+def move_case(incident_id: int, request: Request, session: SessionDep, user: PageUser,
               to: Annotated[str, Form(max_length=20)] = "", version: Annotated[str, Form(max_length=12)] = "",
               reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
     me = require_user(request, user)
@@ -351,7 +352,7 @@ def move_case(incident_id: int, request: Request, session: SessionDep, user: Opt
 
 @router.post("/cases/{incident_id}/decisions", response_model=None)
 @page_errors
-def record_decision(incident_id: int, request: Request, session: SessionDep, user: OptionalUser,
+def record_decision(incident_id: int, request: Request, session: SessionDep, user: PageUser,
                     kind: Annotated[str, Form(max_length=20)] = "",
                     reason: Annotated[str, Form(max_length=4000)] = "") -> Response:
     me = require_user(request, user)
@@ -368,7 +369,7 @@ def record_decision(incident_id: int, request: Request, session: SessionDep, use
 
 @router.post("/cases/{incident_id}/judge", response_model=None)
 @page_errors
-def run_judgment(incident_id: int, request: Request, session: SessionDep, user: OptionalUser) -> Response:
+def run_judgment(incident_id: int, request: Request, session: SessionDep, user: PageUser) -> Response:
     me = require_user(request, user)
 
     def act() -> None:
@@ -380,7 +381,7 @@ def run_judgment(incident_id: int, request: Request, session: SessionDep, user: 
 
 @router.post("/cases/{incident_id}/notes", response_model=None)
 @page_errors
-def add_note(incident_id: int, request: Request, session: SessionDep, user: OptionalUser,
+def add_note(incident_id: int, request: Request, session: SessionDep, user: PageUser,
              text: Annotated[str, Form(max_length=4000)] = "") -> Response:
     me = require_user(request, user)
 
@@ -393,7 +394,7 @@ def add_note(incident_id: int, request: Request, session: SessionDep, user: Opti
 
 @router.post("/cases/{incident_id}/evidence", response_model=None)
 @page_errors
-async def add_evidence(incident_id: int, request: Request, session: SessionDep, user: OptionalUser,
+async def add_evidence(incident_id: int, request: Request, session: SessionDep, user: PageUser,
                        settings: SettingsDep, store: EvidenceStoreDep) -> Response:
     me = require_user(request, user)
     form = await request.form()

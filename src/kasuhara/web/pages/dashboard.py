@@ -27,9 +27,9 @@ from kasuhara.services.incidents import JST
 from kasuhara.store.models.incidents import Incident, IncidentBehaviour
 from kasuhara.store.models.users import User
 from kasuhara.store.types import utcnow
-from kasuhara.web.deps import OptionalUser, SessionDep
+from kasuhara.web.deps import SessionDep
 from kasuhara.web.i18n import Translator
-from kasuhara.web.pages._common import guarded, page_errors, require_user
+from kasuhara.web.pages._common import PageUser, guarded, page_errors, require_user
 from kasuhara.web.templating import NavItem, render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -193,7 +193,7 @@ def dashboard_data(session: Session, user: User, t: Translator, *, start: date, 
 
 @router.get("/dashboard", response_class=HTMLResponse)
 @page_errors
-def dashboard(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+def dashboard(request: Request, session: SessionDep, user: PageUser) -> Response:
     me = require_user(request, user, VIEWERS)
 
     def page() -> Response:

@@ -20,9 +20,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kasuhara.company import Thresholds
 from kasuhara.errors import InputError
 from kasuhara.interview import Question, Walk, clean_answers, load_graph, parse_answer, walk
-from kasuhara.web.deps import OptionalUser, SessionDep
+from kasuhara.web.deps import SessionDep
 from kasuhara.web.i18n import Translator
 from kasuhara.web.pages._assessment import assess_facts, company_thresholds, default_location, result_view
+from kasuhara.web.pages._common import PageError, PageUser, csrf_ok, error_page
 from kasuhara.web.pages._flowchart import flowchart
 from kasuhara.web.templating import NavItem, render, translator
 
@@ -137,7 +138,7 @@ def _page(
 
 
 @router.get("/guide", response_class=HTMLResponse)
-def guide(request: Request, session: SessionDep, user: OptionalUser, s: str = "") -> HTMLResponse:
+def guide(request: Request, session: SessionDep, user: PageUser, s: str = "") -> HTMLResponse:
     """The next question for the answers in `s`, or the result when none is left."""
     thresholds = company_thresholds(session)
     answers = decode_state(s)
@@ -155,12 +156,14 @@ def guide_start() -> RedirectResponse:
 async def answer(
     request: Request,
     session: SessionDep,
-    user: OptionalUser,
+    user: PageUser,
     s: Annotated[str, Form(max_length=MAX_STATE)] = "",
     q: Annotated[str, Form(max_length=50)] = "",
     skip: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
     """Record one answer and go to the next question (303), or show the error next to it."""
+    if not csrf_ok(request):
+        return error_page(request, PageError("csrf"))
     thresholds = company_thresholds(session)
     answers = decode_state(s)
     form = await request.form()

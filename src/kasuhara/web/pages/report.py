@@ -30,9 +30,9 @@ from kasuhara.services import sites as site_service
 from kasuhara.services.incidents import JST
 from kasuhara.store.models.evidence import EVIDENCE_KINDS, Evidence
 from kasuhara.store.models.users import User
-from kasuhara.web.deps import EvidenceStoreDep, OptionalUser, SessionDep, SettingsDep
+from kasuhara.web.deps import EvidenceStoreDep, SessionDep, SettingsDep
 from kasuhara.web.pages._assessment import company_thresholds, complete_facts
-from kasuhara.web.pages._common import field_errors, guarded, page_errors, require_user
+from kasuhara.web.pages._common import PageUser, csrf_ok, field_errors, guarded, page_errors, require_user
 from kasuhara.web.pages._screening import MAX_TEXT, screen_view
 from kasuhara.web.pages.guide import decode_state
 from kasuhara.web.templating import NavItem, redirect, render, translator
@@ -168,7 +168,7 @@ def facts_from_values(values: dict[str, Any], thresholds_days: int) -> tuple[dic
 
 def _form_page(request: Request, session: Any, user: User, values: dict[str, Any], *,
                errors: dict[str, str] | None = None, screening: dict[str, Any] | None = None,
-               screened: bool = False, status_code: int = 200) -> HTMLResponse:
+               screened: bool = False, status_code: int = 200, notice: str = "") -> HTMLResponse:
     t = translator(request)
     can_customers = user.role in access.CUSTOMER_WRITERS
     known_customers: list[Any] = []
@@ -187,6 +187,7 @@ def _form_page(request: Request, session: Any, user: User, values: dict[str, Any
             "screening": screening,
             "screened": screened,
             "max_text": MAX_TEXT,
+            "notice": notice,
         },
         status_code=status_code,
     )
@@ -194,7 +195,7 @@ def _form_page(request: Request, session: Any, user: User, values: dict[str, Any
 
 @router.get("/report", response_class=HTMLResponse)
 @page_errors
-def report_form(request: Request, session: SessionDep, user: OptionalUser, guide: str = "") -> Response:
+def report_form(request: Request, session: SessionDep, user: PageUser, guide: str = "") -> Response:
     """The empty form, or prefilled from the guided judgment (`?guide=<answers>`)."""
     me = require_user(request, user, access.REPORTERS)
 
@@ -215,7 +216,7 @@ def report_form(request: Request, session: SessionDep, user: OptionalUser, guide
 
 @router.post("/report/screen", response_class=HTMLResponse)
 @page_errors
-async def screen_fragment(request: Request, user: OptionalUser) -> HTMLResponse:
+async def screen_fragment(request: Request, user: PageUser) -> HTMLResponse:
     """The screening result as an HTML fragment (used by the page's script while typing)."""
     form = await request.form()
     text = str(form.get("transcript") or "")[:MAX_TEXT]
@@ -230,13 +231,15 @@ def _upload_files(form: FormData) -> list[UploadFile]:
 
 @router.post("/report", response_model=None)
 @page_errors
-async def submit_report(request: Request, session: SessionDep, user: OptionalUser, settings: SettingsDep,
+async def submit_report(request: Request, session: SessionDep, user: PageUser, settings: SettingsDep,
                         store: EvidenceStoreDep) -> Response:
     """Save the report (or, with the screen button, only screen the transcript and come back)."""
-    me = require_user(request, user, access.REPORTERS)
+    me = require_user(request, user, access.REPORTERS, check_csrf=False)
     form = await request.form()
     values = _values_from_form(form)
     t = translator(request)
+    if not csrf_ok(request):  # e.g. the form sat open across a new login: keep what was typed
+        return _form_page(request, session, me, values, notice=t("app.csrf_failed"), status_code=403)
     if form.get("action") == "screen":
         view = screen_view(values["transcript"], t) if values["transcript"] else None
         return _form_page(request, session, me, values, screening=view, screened=bool(values["transcript"]))

@@ -19,8 +19,8 @@ from kasuhara.services import audit, company_settings
 from kasuhara.services import sites as site_service
 from kasuhara.services import users as user_service
 from kasuhara.store.models.users import ROLES, User
-from kasuhara.web.deps import OptionalUser, SessionDep
-from kasuhara.web.pages._common import field_errors, guarded, page_errors, require_user
+from kasuhara.web.deps import SessionDep
+from kasuhara.web.pages._common import PageUser, field_errors, guarded, page_errors, require_user
 from kasuhara.web.templating import NavItem, redirect, render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -53,7 +53,7 @@ def _page(request: Request, session: Session, *, errors: dict[str, str] | None =
 
 @router.get("/settings", response_class=HTMLResponse)
 @page_errors
-def settings_page(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+def settings_page(request: Request, session: SessionDep, user: PageUser) -> Response:
     require_user(request, user, ADMINS)
     return guarded(request, session, lambda: _page(request, session))
 
@@ -82,7 +82,7 @@ def _save(request: Request, session: Session, work: Callable[[], None], *, done_
 
 @router.post("/settings/thresholds", response_model=None)
 @page_errors
-async def save_thresholds(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+async def save_thresholds(request: Request, session: SessionDep, user: PageUser) -> Response:
     me = require_user(request, user, ADMINS)
     form = await request.form()
     values = {k: str(form.get(k) or "") for k in company_settings.THRESHOLD_FIELDS}
@@ -99,7 +99,7 @@ async def save_thresholds(request: Request, session: SessionDep, user: OptionalU
 
 @router.post("/settings/company", response_model=None)
 @page_errors
-async def save_company(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+async def save_company(request: Request, session: SessionDep, user: PageUser) -> Response:
     """The company profile: name, place (its ordinances apply to the guided judgment), desk contact."""
     me = require_user(request, user, ADMINS)
     form = await request.form()
@@ -124,7 +124,7 @@ async def save_company(request: Request, session: SessionDep, user: OptionalUser
 
 @router.post("/settings/sites", response_model=None)
 @page_errors
-async def add_site(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+async def add_site(request: Request, session: SessionDep, user: PageUser) -> Response:
     me = require_user(request, user, ADMINS)
     form = await request.form()
     values = {k: str(form.get(k) or "").strip() for k in ("code", "name", "prefecture_code", "municipality_code")}
@@ -139,7 +139,7 @@ async def add_site(request: Request, session: SessionDep, user: OptionalUser) ->
 
 @router.post("/settings/sites/{site_id}", response_model=None)
 @page_errors
-async def update_site(site_id: int, request: Request, session: SessionDep, user: OptionalUser) -> Response:
+async def update_site(site_id: int, request: Request, session: SessionDep, user: PageUser) -> Response:
     me = require_user(request, user, ADMINS)
     form = await request.form()
     name = str(form.get("name") or "").strip()
@@ -153,7 +153,7 @@ async def update_site(site_id: int, request: Request, session: SessionDep, user:
 
 @router.post("/settings/users", response_model=None)
 @page_errors
-async def add_user(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+async def add_user(request: Request, session: SessionDep, user: PageUser) -> Response:
     me = require_user(request, user, ADMINS)
     form = await request.form()
     values = {k: str(form.get(k) or "").strip() for k in ("email", "display_name", "role")}
@@ -171,7 +171,7 @@ async def add_user(request: Request, session: SessionDep, user: OptionalUser) ->
 
 @router.post("/settings/users/{user_id}", response_model=None)
 @page_errors
-async def update_user(user_id: int, request: Request, session: SessionDep, user: OptionalUser) -> Response:
+async def update_user(user_id: int, request: Request, session: SessionDep, user: PageUser) -> Response:
     me: User = require_user(request, user, ADMINS)
     form = await request.form()
     role = str(form.get("role") or "")
