@@ -157,7 +157,7 @@ def cases_list(request: Request, session: SessionDep, user: PageUser) -> Respons
             "bad": {k: t("cases.bad_filter") for k in bad},
             "site_options": sorted(names.items(), key=lambda item: item[1]),
             "status_options": [(s, t(f"cases.status.{s}")) for s in workflow.STATUSES],
-            "determination_options": [(d, t(f"guide.det.{d}")) for d in DETERMINATIONS],
+            "determination_options": [(d, t(f"dashboard.det.{d}")) for d in DETERMINATIONS],
             "behaviour_options": [(b.id, t.message(b.label)) for b in kb.behaviours],
             "views": _views(session, me),
             "export_query": urlencode(_export_params(filters)),
