@@ -5,6 +5,7 @@ to ask next and gathers the judgment's facts; `assess(walk)` runs `kasuhara.judg
 `judgment_path(...)` gives the flowchart route the judgment took.
 """
 
+from kasuhara.interview.assess import assess, interview_facts
 from kasuhara.interview.flow import AnswerValue, Step, Walk, clean_answers, parse_answer, walk
 from kasuhara.interview.model import Answer, Question, QuestionGraph, load_graph
 
@@ -15,7 +16,9 @@ __all__ = [
     "QuestionGraph",
     "Step",
     "Walk",
+    "assess",
     "clean_answers",
+    "interview_facts",
     "load_graph",
     "parse_answer",
     "walk",

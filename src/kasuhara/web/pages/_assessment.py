@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from kasuhara.company import Thresholds
-from kasuhara.judge import judge, parse_facts
+from kasuhara.interview import Walk, assess, interview_facts
 from kasuhara.web.i18n import Translator
 
 
@@ -68,23 +68,13 @@ def _location(prefecture: str, municipality: str | None) -> dict[str, str]:
 
 
 def complete_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
-    """Facts as the engine expects them: an unanswered demand validity is `unknown`."""
-    out = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in facts.items()}
-    demand = out.get("demand")
-    if isinstance(demand, dict) and demand.get("kind") not in (None, "none") and "validity" not in demand:
-        demand["validity"] = "unknown"
-    return out
+    """Facts as the engine expects them (the interview's rule: unanswered validity is `unknown`)."""
+    return interview_facts(facts)
 
 
-def assess_facts(facts: Mapping[str, Any], thresholds: Thresholds,
-                 location: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """`judge(parse_facts(facts)).to_dict()` with the company's thresholds (and a default place)."""
-    complete = complete_facts(facts)
-    if location and "location" not in complete:
-        complete["location"] = dict(location)
-    assessment = judge(parse_facts(complete), thresholds=thresholds)
-    result: dict[str, Any] = assessment.to_dict()
-    return result
+def assess_walk(current: Walk, thresholds: Thresholds, location: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The guided judgment's result: the interview core runs the engine."""
+    return assess(current, thresholds=thresholds, location=location)
 
 
 def _msg(t: Translator, value: Any) -> str:

@@ -22,7 +22,7 @@ from kasuhara.errors import InputError
 from kasuhara.interview import Question, Walk, clean_answers, load_graph, parse_answer, walk
 from kasuhara.web.deps import SessionDep
 from kasuhara.web.i18n import Translator
-from kasuhara.web.pages._assessment import assess_facts, company_thresholds, default_location, result_view
+from kasuhara.web.pages._assessment import assess_walk, company_thresholds, default_location, result_view
 from kasuhara.web.pages._common import PageError, PageUser, csrf_ok, error_page
 from kasuhara.web.pages._flowchart import flowchart
 from kasuhara.web.templating import NavItem, render, translator
@@ -100,10 +100,9 @@ def _page(
 ) -> HTMLResponse:
     t = translator(request)
     if current.next is None:
-        facts = dict(current.facts)
-        assessment = assess_facts(facts, thresholds, location)
-        view = result_view(assessment, t) if assessment is not None else None
-        chart = flowchart(assessment, t) if assessment is not None else None
+        assessment = assess_walk(current, thresholds, location)
+        view = result_view(assessment, t)
+        chart = flowchart(assessment, t)
         return render(
             request,
             "guide/result.html",
