@@ -177,3 +177,20 @@ def test_settings_and_users_admin(world: World) -> None:
     r = world.call("admin", "POST", "/api/v1/users", json={"email": "new@example.jp", "display_name": "新人",
                                                            "role": "staff", "password": "short"})
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["password"]
+
+
+def test_unstorable_input_is_a_field_error_not_a_server_error(world: World) -> None:
+    head = f'{{"site_id": {world.site_a}, "occurred_at": "2026-10-01T10:00:00+09:00", "channel": "phone"'
+    cases = {
+        head + ', "title": "\\ud800"}': ["body", "title"],
+        head + ', "title": "x", "facts": {"\\ud800": 1}}': ["facts"],
+        head + ', "title": "x", "facts": {"duration_minutes": NaN}}': ["facts", "duration_minutes"],
+        f'{{"site_id": {world.site_a}, "occurred_at": "0001-01-01T00:00:00+14:00", "channel": "phone", "title": "x"}}':
+            ["body", "occurred_at"],
+    }
+    for body, loc in cases.items():
+        r = world.call("admin", "POST", "/api/v1/incidents", content=body.encode(),
+                       headers={"content-type": "application/json"})
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == loc, (body, r.text)
+    r = world.call("admin", "GET", "/api/v1/incidents", params={"occurred_from": "0001-01-01T00:00:00+14:00"})
+    assert r.status_code == 422

@@ -62,7 +62,7 @@ def upload(
         if blob.size == 0:
             raise field_error("file", "空のファイルです", "the file is empty")
         row = Evidence(
-            incident_id=incident.id, kind=kind, filename=(filename or "evidence")[:255],
+            incident_id=incident.id, kind=kind, filename=_safe_name(filename),
             content_type=content_type, size_bytes=blob.size, sha256=blob.sha256, storage_key=blob.key,
             description=description, uploaded_by=actor.id,
         )
@@ -77,6 +77,13 @@ def upload(
         store.delete(blob.key)
         raise
     return row
+
+
+def _safe_name(filename: str) -> str:
+    """The client's file name, for display only: storable text, no path, at most 255 characters."""
+    name = filename.replace("\x00", "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = name.encode("utf-8", "replace").decode("utf-8")
+    return (name or "evidence")[:255]
 
 
 def commit_or_discard(*, session: Session, store: EvidenceStore, row: Evidence) -> None:

@@ -62,14 +62,24 @@ def _check_json(value: object, path: str, depth: int = 0) -> None:
         raise field_error(path, "入れ子が深すぎます", "nested too deeply")
     if isinstance(value, float) and not math.isfinite(value):
         raise field_error(path, "数値が不正です", "not a finite number")
-    if isinstance(value, str) and "\x00" in value:
-        raise field_error(path, "NUL文字は使えません", "NUL characters are not allowed")
+    if isinstance(value, str):
+        _check_text(value, path)
     if isinstance(value, Mapping):
         for key, item in value.items():
+            _check_text(str(key), path)
             _check_json(item, f"{path}.{key}", depth + 1)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _check_json(item, f"{path}.{index}", depth + 1)
+
+
+def _check_text(value: str, path: str) -> None:
+    if "\x00" in value:
+        raise field_error(path, "NUL文字は使えません", "NUL characters are not allowed")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise field_error(path, "文字として不正です", "not valid Unicode text") from exc
 
 
 def _check_site(session: Session, actor: User, site_id: int) -> Site:

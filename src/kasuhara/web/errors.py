@@ -108,7 +108,8 @@ async def http_error(_request: Request, exc: Exception) -> JSONResponse:
         body = _body(str(exc.detail["msg_ja"]), str(exc.detail["msg_en"]))
     else:
         en = str(exc.detail)
-        body = _body({404: "見つかりません", 405: "このメソッドは使えません"}.get(exc.status_code, en), en)
+        ja = {400: "リクエストを解析できません", 404: "見つかりません", 405: "このメソッドは使えません"}
+        body = _body(ja.get(exc.status_code, en), en)
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 

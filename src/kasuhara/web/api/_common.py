@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path
@@ -12,14 +13,28 @@ T = TypeVar("T")
 MAX_ID = 2**31 - 1
 
 
-def _no_nul(value: str) -> str:
+def _storable(value: str) -> str:
     if "\x00" in value:
         raise ValueError("NUL characters are not allowed")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("not valid Unicode text (lone surrogate)") from exc
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
-"""Any user text: PostgreSQL cannot store NUL, so it is refused at the door."""
+Text = Annotated[str, AfterValidator(_storable)]
+"""Any user text: NUL and lone surrogates cannot be stored (PostgreSQL, UTF-8), so they are refused here."""
+
+
+def _sane_moment(value: datetime) -> datetime:
+    if not 1900 <= value.year <= 2999:
+        raise ValueError("year must be between 1900 and 2999")
+    return value
+
+
+Moment = Annotated[datetime, AfterValidator(_sane_moment)]
+"""A date-time that converts to UTC without overflowing."""
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 

@@ -12,7 +12,7 @@ from pydantic import Field
 from kasuhara.services import export, workflow
 from kasuhara.services import incidents as service
 from kasuhara.store.models.incidents import CHANNELS, Incident
-from kasuhara.web.api._common import ERRORS, MAX_ID, IdPath, InputSchema, Page, Schema, Text
+from kasuhara.web.api._common import ERRORS, MAX_ID, IdPath, InputSchema, Moment, Page, Schema, Text
 from kasuhara.web.deps import CurrentUser, SessionDep
 
 router = APIRouter(prefix="/incidents", tags=["incidents"], responses=ERRORS)
@@ -23,7 +23,7 @@ FactsField = Annotated[dict[str, Any], Field(description="判断の事実関係 
 
 class IncidentIn(InputSchema):
     site_id: Annotated[int, Field(ge=1, le=MAX_ID)]
-    occurred_at: datetime
+    occurred_at: Moment
     channel: Channel
     title: Annotated[Text, Field(min_length=1, max_length=200)]
     summary: Annotated[Text, Field(max_length=20000)] = ""
@@ -34,7 +34,7 @@ class IncidentIn(InputSchema):
 class IncidentPatch(InputSchema):
     version: Annotated[int, Field(ge=1, le=MAX_ID, description="読み込んだ版 / the version you read")]
     site_id: Annotated[int | None, Field(ge=1, le=MAX_ID)] = None
-    occurred_at: datetime | None = None
+    occurred_at: Moment | None = None
     channel: Channel | None = None
     title: Annotated[Text | None, Field(min_length=1, max_length=200)] = None
     summary: Annotated[Text | None, Field(max_length=20000)] = None
@@ -47,7 +47,7 @@ class IncidentOut(Schema):
     reporter_id: int
     site_id: int
     customer_id: int | None
-    occurred_at: datetime
+    occurred_at: Moment
     channel: str
     title: str
     summary: str
@@ -104,8 +104,8 @@ async def _filters(
     status: Annotated[Text | None, Query(max_length=20)] = None,
     behaviour: Annotated[Text | None, Query(max_length=60)] = None,
     determination: Annotated[Text | None, Query(max_length=40)] = None,
-    occurred_from: datetime | None = None,
-    occurred_to: datetime | None = None,
+    occurred_from: Moment | None = None,
+    occurred_to: Moment | None = None,
     customer_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     reporter_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> service.Filters:
