@@ -89,3 +89,12 @@ def test_behaviour_found(text: str, behaviour: str) -> None:
     result = screen_text(text)
     assert result.flagged
     assert behaviour in result.behaviour_ids(), result.to_dict()
+
+
+def test_the_packaged_anchor_cache_is_current() -> None:
+    from kasuhara.screen.rules import _cached_anchors, _packaged_rules
+
+    rules = _packaged_rules()
+    cached = _cached_anchors(rules)
+    assert cached is not None, "run scripts/build_screen_anchors.py after editing the rules"
+    assert cached == load_rules().anchors()

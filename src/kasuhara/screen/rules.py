@@ -13,6 +13,8 @@ holds. Guards are what keeps a keyword list from over-firing:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -182,15 +184,21 @@ class RuleSet:
     characters; one pass over the text finds the rules that can possibly match, and only those run.
     """
 
-    def __init__(self, rules: tuple[Rule, ...]) -> None:
+    def __init__(self, rules: tuple[Rule, ...], cached: dict[str, list[str] | None] | None = None) -> None:
         self.rules = rules
         self._always: set[int] = set()
         self._by1: dict[str, set[int]] = {}
         self._by2: dict[str, set[int]] = {}
-        self._by3: dict[str, tuple[re.Pattern[str], dict[str, set[int]]]] = {}
+        self._members: dict[str, list[str]] = {}
+        self._closure: dict[str, dict[str, set[int]]] = {}
+        self._patterns: dict[str, re.Pattern[str]] = {}
         long_anchors: dict[str, set[int]] = {}
         for index, rule in enumerate(rules):
-            found = anchors_for(rule.pattern.pattern)
+            if cached is not None and rule.id in cached:
+                listed = cached[rule.id]
+                found = None if listed is None else frozenset(listed)
+            else:
+                found = anchors_for(rule.pattern.pattern)
             if found is None:
                 self._always.add(index)
                 continue
@@ -202,20 +210,33 @@ class RuleSet:
                 else:
                     long_anchors.setdefault(anchor, set()).add(index)
         # Anchors of three characters or more: per three-character key, one alternation (longest
-        # first) and, for each anchor, the rules of every anchor that is a prefix of it, so the
-        # single longest match at a position stands for all anchors starting there.
-        grouped: dict[str, list[str]] = {}
+        # first, compiled on first use) and, for each anchor, the rules of every anchor that is a
+        # prefix of it, so the single longest match at a position stands for all anchors there.
         for anchor in long_anchors:
-            grouped.setdefault(anchor[:3], []).append(anchor)
-        for key, members in grouped.items():
+            self._members.setdefault(anchor[:3], []).append(anchor)
+        for key, members in self._members.items():
             members.sort(key=len, reverse=True)
-            closure = {
+            self._closure[key] = {
                 a: set().union(*(long_anchors[b] for b in members if a.startswith(b))) for a in members
             }
-            self._by3[key] = (re.compile("|".join(re.escape(a) for a in members)), closure)
         self._one_chars = frozenset(self._by1)
         self._two_keys = frozenset(self._by2)
-        self._three_keys = frozenset(self._by3)
+        self._three_keys = frozenset(self._members)
+
+    def anchors(self) -> dict[str, list[str] | None]:
+        """Each rule's anchors (None: always runs), for the packaged cache."""
+        out: dict[str, list[str] | None] = {}
+        for rule in self.rules:
+            found = anchors_for(rule.pattern.pattern)
+            out[rule.id] = None if found is None else sorted(found)
+        return out
+
+    def _pattern(self, key: str) -> re.Pattern[str]:
+        pattern = self._patterns.get(key)
+        if pattern is None:
+            pattern = re.compile("|".join(re.escape(a) for a in self._members[key]))
+            self._patterns[key] = pattern
+        return pattern
 
     def candidates(self, folded: str) -> set[int]:
         """Indices of the rules whose anchors occur in `folded` (a superset of those that match)."""
@@ -232,7 +253,7 @@ class RuleSet:
             return found
         triples = {folded[i : i + 3] for i in range(n - 2)}
         for key in self._three_keys.intersection(triples):
-            pattern, closure = self._by3[key]
+            pattern, closure = self._pattern(key), self._closure[key]
             pos = folded.find(key)
             while pos >= 0:
                 m = pattern.match(folded, pos)
@@ -298,11 +319,40 @@ def _reported(lang: str, text: str, start: int, end: int) -> bool:
     return _REPORTED_EN.search(text[max(0, start - 80) : start]) is not None
 
 
-@lru_cache(maxsize=1)
-def load_rules() -> RuleSet:
-    """The packaged rules, validated, with the combined prefilter."""
+def rules_digest(rules: tuple[Rule, ...]) -> str:
+    """A fingerprint of the rule patterns: the anchor cache is used only when it matches."""
+    h = hashlib.sha256()
+    for rule in rules:
+        h.update(f"{rule.id}\x00{rule.pattern.pattern}\x00".encode())
+    return h.hexdigest()
+
+
+ANCHOR_CACHE = "anchors.json"
+
+
+def _packaged_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     for name in ("rules_ja.yaml", "rules_en.yaml"):
         text = resources.files("kasuhara.screen").joinpath("data", name).read_text(encoding="utf-8")
         rules.extend(parse_rules(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), name))
-    return RuleSet(tuple(rules))
+    return tuple(rules)
+
+
+def _cached_anchors(rules: tuple[Rule, ...]) -> dict[str, list[str] | None] | None:
+    """The anchors shipped in data/anchors.json, when they were computed from these very patterns."""
+    path = resources.files("kasuhara.screen").joinpath("data", ANCHOR_CACHE)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("digest") != rules_digest(rules):
+        return None
+    anchors = data.get("anchors")
+    return anchors if isinstance(anchors, dict) else None
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> RuleSet:
+    """The packaged rules, validated, with the anchor index (from the cache when it is current)."""
+    rules = _packaged_rules()
+    return RuleSet(rules, _cached_anchors(rules))
