@@ -148,13 +148,13 @@ def create_api_token(*, session: Session, user: User, name: str, secret_key: str
 
 
 def token_user(*, session: Session, token: str, secret_key: str) -> User | None:
-    row = session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == keyed_hash(secret_key, token), ApiToken.revoked_at.is_(None))
+    return session.scalar(
+        select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+            ApiToken.token_hash == keyed_hash(secret_key, token),
+            ApiToken.revoked_at.is_(None),
+            User.is_active.is_(True),
+        )
     )
-    if row is None:
-        return None
-    user = session.get(User, row.user_id)
-    return user if user is not None and user.is_active else None
 
 
 def list_api_tokens(*, session: Session, user: User) -> list[ApiToken]:
