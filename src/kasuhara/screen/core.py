@@ -232,7 +232,11 @@ def _combine(text: str, windows: list[_Window], lang_arg: str, model: Model) -> 
         hits = rules.match(w.folded, w.norm, w.candidates) if w.candidates else []
         if not hits and not (window_flag and not reported):
             continue
-        norm = normalize_with_offsets(w.text)
+        if len(w.norm) == len(w.text) and w.norm == w.text.lower():  # nothing moved: identity map
+            n = len(w.text)
+            norm = Normalized(w.norm, tuple(range(n)), tuple(range(1, n + 1)))
+        else:
+            norm = normalize_with_offsets(w.text)
         if norm.text != w.norm:  # rare: the two normalisations differ; redo on the tracked text
             hits = rules.match(fold_kana(norm.text), norm.text)
             w.ngrams = None
