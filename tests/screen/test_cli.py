@@ -122,3 +122,10 @@ def test_progress_bar_when_stderr_is_a_terminal(tmp_path: Path) -> None:
     assert proc.returncode == 0
     assert b"3000/3000" in seen
     assert len(proc.stdout.decode().splitlines()) == 3000
+
+
+def test_unpaired_surrogate_in_json_is_named(tmp_path: Path) -> None:
+    proc = _run(tmp_path, b'{"text": "ok"}\n{"text": "\\ud800"}\n')
+    assert proc.returncode == 2
+    assert "line 2" in proc.stderr.decode()
+    assert b"Traceback" not in proc.stderr

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from kasuhara.findings import ScreenFinding
 from kasuhara.screen import detect_lang, screen_findings, screen_text, screen_texts
 from kasuhara.screen.core import MAX_CHARS
@@ -64,3 +67,21 @@ def test_screen_findings_is_the_judgments_screener() -> None:
     assert {f.behaviour_id for f in findings} == {"excessive_demand", "forced_kneeling"}
     assert {f.utterance_index for f in findings} == {1}
     assert all(f.evidence and f.reason.ja and f.reason.en for f in findings)
+
+
+_ANY_TEXT = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=300)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ANY_TEXT)
+def test_any_text_gives_a_well_formed_result(text: str) -> None:
+    result = screen_text(text)
+    assert 0.0 <= result.score <= 1.0
+    for b in result.behaviours:
+        for e in b.evidence:
+            assert 0 <= e.start <= e.end <= len(text)
+            assert text[e.start : e.end] == e.text
+
+
+def test_unpaired_surrogates_do_not_crash() -> None:
+    assert screen_text("\ud800土下座しろ").flagged

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
@@ -19,6 +20,7 @@ from typing import Any, TextIO
 from kasuhara.errors import FieldProblem, InputError, Message
 
 _BATCH = 1000
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _PROGRESS_MIN = 2000
 
 
@@ -99,6 +101,15 @@ def parse_items(lines: Sequence[str]) -> list[dict[str, Any]]:
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
             raise InputError(
                 [FieldProblem(f"line {number}.text", Message("文字列の text が必要です", "a string `text` is required"))]
+            )
+        if _SURROGATE.search(obj["text"]):
+            raise InputError(
+                [
+                    FieldProblem(
+                        f"line {number}.text",
+                        Message("対になっていないサロゲート(\\ud800 など)を含みます", "contains an unpaired surrogate (\\ud800 ...)"),
+                    )
+                ]
             )
         item = {"text": obj["text"]}
         for key in ("id", "speaker", "start", "end"):

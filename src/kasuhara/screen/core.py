@@ -126,8 +126,12 @@ def detect_lang(text: str) -> str:
     return "ja" if ja and ja >= len(_LATIN.findall(text[:2000])) else "en"
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def _windows(text: str) -> list[tuple[int, str]]:
-    text = text[:MAX_CHARS]
+    # lone surrogates (possible from JSON) cannot be encoded: analyse U+FFFD in their place, same length
+    text = _SURROGATE.sub("\ufffd", text[:MAX_CHARS])
     if len(text) <= WINDOW:
         return [(0, text)]
     out = []
