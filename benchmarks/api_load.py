@@ -95,7 +95,8 @@ def seed(url: str, count: int) -> dict[str, Any]:
                     "created_at": now, "updated_at": now, "version": 1,
                 })
                 if judged:
-                    behaviours.append({"incident_id": i + 1, "behaviour_id": rng.choice(BEHAVIOURS)})
+                    behaviours.append({"incident_id": i + 1, "behaviour_id": rng.choice(BEHAVIOURS),
+                                       "site_id": rows[-1]["site_id"]})
             conn.execute(sa.insert(Incident), rows)
             if behaviours:
                 conn.execute(sa.insert(IncidentBehaviour), behaviours)

@@ -194,3 +194,16 @@ def test_unstorable_input_is_a_field_error_not_a_server_error(world: World) -> N
         assert r.status_code == 422 and r.json()["detail"][0]["loc"] == loc, (body, r.text)
     r = world.call("admin", "GET", "/api/v1/incidents", params={"occurred_from": "0001-01-01T00:00:00+14:00"})
     assert r.status_code == 422
+
+
+def test_behaviour_filter_follows_a_site_change(world: World) -> None:
+    url = f"/api/v1/incidents/{world.incident_a}"
+    assert world.call("admin", "POST", f"{url}/judgments").status_code == 201
+    version = world.call("admin", "GET", url).json()["version"]
+    assert world.call("admin", "PATCH", url, json={"version": version, "site_id": world.site_b}).status_code == 200
+
+    def found(site: int) -> list[int]:
+        r = world.call("admin", "GET", "/api/v1/incidents", params={"behaviour": "verbal_abuse", "site_id": site})
+        return [i["id"] for i in r.json()["items"]]
+
+    assert found(world.site_b) == [world.incident_a] and found(world.site_a) == []

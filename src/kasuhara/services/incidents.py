@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
+from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Session
 
 from kasuhara.errors import ConflictError, FieldProblem, InputError, Message
@@ -216,6 +217,9 @@ def update(*, session: Session, actor: User, incident_id: int, version: int,
         elif key == "site_id":
             _check_site(session, actor, value)
             incident.site_id = value
+            session.execute(
+                sa_update(IncidentBehaviour).where(IncidentBehaviour.incident_id == incident.id).values(site_id=value)
+            )
         else:
             continue
         applied.append(key)
@@ -305,11 +309,10 @@ def filtered(session: Session, actor: User, filters: Filters) -> Select[Incident
     if filters.occurred_to is not None:
         stmt = stmt.where(Incident.occurred_at < as_aware(filters.occurred_to))
     if filters.behaviour is not None:
-        stmt = stmt.where(
-            select(IncidentBehaviour.incident_id).where(
-                IncidentBehaviour.incident_id == Incident.id, IncidentBehaviour.behaviour_id == filters.behaviour
-            ).exists()
-        )
+        having = select(IncidentBehaviour.incident_id).where(IncidentBehaviour.behaviour_id == filters.behaviour)
+        if filters.site_id is not None:
+            having = having.where(IncidentBehaviour.site_id == filters.site_id)
+        stmt = stmt.where(Incident.id.in_(having))
     return stmt
 
 

@@ -74,7 +74,9 @@ def run(*, session: Session, actor: User, incident_id: int) -> JudgmentSnapshot:
     session.execute(delete(IncidentBehaviour).where(IncidentBehaviour.incident_id == incident.id))
     ids = behaviour_ids(assessment)
     if ids:
-        session.execute(insert(IncidentBehaviour), [{"incident_id": incident.id, "behaviour_id": b[:60]} for b in ids])
+        session.execute(insert(IncidentBehaviour), [
+            {"incident_id": incident.id, "behaviour_id": b[:60], "site_id": incident.site_id} for b in ids
+        ])
     session.flush()
     incident_service.add_event(session, incident, actor, "judgment",
                                detail={"judgment_id": snapshot.id, "determination": determination})

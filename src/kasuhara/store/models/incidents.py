@@ -49,14 +49,19 @@ class Incident(Base):
 
 
 class IncidentBehaviour(Base):
-    """Behaviour ids found by the latest judgment, so lists can filter by behaviour on any database."""
+    """Behaviour ids found by the latest judgment, so lists can filter by behaviour on any database.
+
+    `site_id` repeats the incident's site so that "this behaviour at this site" is one index range.
+    """
 
     __tablename__ = "incident_behaviours"
+    __table_args__ = (Index("ix_incident_behaviours_behaviour_site", "behaviour_id", "site_id"),)
 
     incident_id: Mapped[int] = mapped_column(
         ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
     )
-    behaviour_id: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+    behaviour_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
 
 
 class IncidentEvent(Base):

@@ -239,16 +239,20 @@ def upgrade() -> None:
         "incident_behaviours",
         sa.Column("incident_id", sa.Integer(), nullable=False),
         sa.Column("behaviour_id", sa.String(length=60), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["incident_id"],
             ["incidents.id"],
             name=op.f("fk_incident_behaviours_incident_id_incidents"),
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["sites.id"], name=op.f("fk_incident_behaviours_site_id_sites")
+        ),
         sa.PrimaryKeyConstraint("incident_id", "behaviour_id", name=op.f("pk_incident_behaviours")),
     )
     op.create_index(
-        op.f("ix_incident_behaviours_behaviour_id"), "incident_behaviours", ["behaviour_id"], unique=False
+        "ix_incident_behaviours_behaviour_site", "incident_behaviours", ["behaviour_id", "site_id"], unique=False
     )
     op.create_table(
         "incident_events",
@@ -335,7 +339,7 @@ def downgrade() -> None:
     op.drop_table("judgment_snapshots")
     op.drop_index(op.f("ix_incident_events_incident_id"), table_name="incident_events")
     op.drop_table("incident_events")
-    op.drop_index(op.f("ix_incident_behaviours_behaviour_id"), table_name="incident_behaviours")
+    op.drop_index("ix_incident_behaviours_behaviour_site", table_name="incident_behaviours")
     op.drop_table("incident_behaviours")
     op.drop_index(op.f("ix_evidence_incident_id"), table_name="evidence")
     op.drop_table("evidence")
