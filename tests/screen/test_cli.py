@@ -129,3 +129,22 @@ def test_unpaired_surrogate_in_json_is_named(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "line 2" in proc.stderr.decode()
     assert b"Traceback" not in proc.stderr
+
+
+def test_conversation_facts_feed_the_judgment(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "call.jsonl"
+    rows = [
+        {"speaker": "customer", "text": "返金しろ", "start": 0, "end": 5},
+        {"speaker": "staff", "text": "規定によりいたしかねます", "start": 6, "end": 9},
+        {"speaker": "customer", "text": "ふざけんな、土下座しろ", "start": 2400, "end": 2405},
+    ]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    assert main(["screen", "--conversation", str(path), "--channel", "phone"]) == 0
+    facts = json.loads(capsys.readouterr().out)["suggested_facts"]
+    assert facts["channel"] == "phone" and facts["duration_minutes"] == 40
+    facts_path = tmp_path / "facts.json"
+    facts_path.write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
+    assert main(["judge", str(facts_path), "--format", "json"]) == 0
+    judged = json.loads(capsys.readouterr().out)
+    screened = {b["id"] for b in judged["behaviours"] if b["origin"] == "screened"}
+    assert "forced_kneeling" in screened

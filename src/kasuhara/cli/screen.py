@@ -38,6 +38,11 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="会話全体(JSON Lines / WebVTT / SRT)として要約 / summarise a whole conversation transcript",
     )
+    parser.add_argument(
+        "--channel",
+        choices=["in_person", "phone", "email", "chat", "sns", "letter", "off_premises"],
+        help="会話のチャネル(判定用の事実に入れる) / channel of the conversation, put in the suggested facts",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -153,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
     if args.conversation:
         lines = decode_lines(data)
         turns = parse_transcript("\n".join(lines))
-        result = screen_conversation(turns).to_dict()
+        result = screen_conversation(turns, channel=args.channel).to_dict()
         if args.format == "jsonl":
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
         else:

@@ -215,8 +215,18 @@ def _similar(a: set[str], b: set[str]) -> float:
     return len(a & b) / max(len(a | b), 1)
 
 
-def screen_conversation(turns: Sequence[Turn | Mapping[str, object] | str]) -> ConversationResult:
-    """Screen every turn and summarise the conversation."""
+CHANNELS = ("in_person", "phone", "email", "chat", "sns", "letter", "off_premises")
+
+
+def screen_conversation(
+    turns: Sequence[Turn | Mapping[str, object] | str], channel: str | None = None
+) -> ConversationResult:
+    """Screen every turn and summarise the conversation.
+
+    `channel` (the judgment's `channel`, e.g. `phone`) cannot be seen in a transcript; when given
+    it is put in the suggested facts, which are then complete enough for `kasuhara judge`."""
+    if channel is not None and channel not in CHANNELS:
+        raise InputError([FieldProblem("channel", Message("不明なチャネルです", "unknown channel"), CHANNELS)])
     parsed = tuple(_as_turn(t, i) for i, t in enumerate(turns))
     results = tuple(screen_texts([t.text for t in parsed]))
     customer = [i for i, t in enumerate(parsed) if not t.is_staff]
@@ -253,8 +263,12 @@ def screen_conversation(turns: Sequence[Turn | Mapping[str, object] | str]) -> C
         "asked_to_leave_turns": asked,
         "customer_turns_after_asked_to_leave": len(after_ask),
         "inferred_behaviours": inferred,
+        "facts_to_add": [] if channel is not None else ["channel"],
     }
-    facts: dict[str, object] = {"utterances": [parsed[i].text for i in customer if parsed[i].text.strip()]}
+    facts: dict[str, object] = {}
+    if channel is not None:
+        facts["channel"] = channel
+    facts["utterances"] = [parsed[i].text for i in customer if parsed[i].text.strip()]
     if duration is not None:
         facts["duration_minutes"] = max(0, round(duration / 60))
     if asked:
