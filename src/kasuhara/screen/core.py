@@ -120,6 +120,8 @@ class ScreenResult:
 
 def detect_lang(text: str) -> str:
     """`ja` when the text has kana (or more kanji than Latin letters), else `en`."""
+    if text.isascii():
+        return "en"
     if _KANA.search(text):
         return "ja"
     ja = len(_JA_CHARS.findall(text[:2000]))
@@ -159,16 +161,19 @@ polite complaint is the thing to protect, and the model's errors there cost the 
 
 
 def _polite(text: str) -> bool:
-    lowered = text.lower()
-    if _POLITE_JA.search(text) and not _ROUGH_JA.search(text):
+    # Japanese patterns cannot match ASCII text: skip them there (this runs on every flagged utterance)
+    if not text.isascii() and _POLITE_JA.search(text) and not _ROUGH_JA.search(text):
         return True
+    lowered = text.lower()
     return bool(_POLITE_EN.search(lowered)) and not _ROUGH_EN.search(lowered)
 
 
 def _is_reported(text: str) -> bool:
     """Someone reporting what another person said or did, or talking about such conduct in general."""
     lowered = text.lower()
-    return bool(_REPORTED_JA_ANY.search(text) or _REPORTED_EN_ANY.search(lowered) or is_meta(fold_kana(lowered)))
+    if not text.isascii() and _REPORTED_JA_ANY.search(text):
+        return True
+    return bool(_REPORTED_EN_ANY.search(lowered) or is_meta(fold_kana(lowered)))
 
 
 @dataclass
