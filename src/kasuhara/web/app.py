@@ -48,7 +48,8 @@ def _sweep_orphans(app: FastAPI) -> None:
             keys = set(session.scalars(select(Evidence.storage_key)))
     except Exception:  # no schema yet (fresh database before `db upgrade`): nothing to sweep
         return
-    app.state.evidence_store.sweep(keys)
+    # At start-up nothing is being uploaded yet; a minute's margin covers a sibling worker starting at once.
+    app.state.evidence_store.sweep(keys, older_than_seconds=60)
 
 
 def _limit_body_size(app: FastAPI, max_bytes: int) -> None:
