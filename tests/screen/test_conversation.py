@@ -134,3 +134,16 @@ def test_jsonl_turns_and_bad_lines_named() -> None:
         parse_transcript('{"text": "a"}\n{"text": 3}')
     with pytest.raises(InputError, match="line 1"):
         parse_transcript('{"text": "a", "start": "yesterday"}')
+
+
+def test_staff_found_by_how_they_talk_when_speakers_are_anonymous() -> None:
+    turns = [
+        Turn("お電話ありがとうございます。担当の佐藤でございます", "Speaker 1"),
+        Turn("昨日届いた商品が壊れてたんだけど", "Speaker 2"),
+        Turn("大変申し訳ございません。すぐに交換いたします", "Speaker 1"),
+        Turn("ふざけんな、土下座しろ", "Speaker 2"),
+    ]
+    result = screen_conversation(turns)
+    assert result.summary["staff_speakers"] == ["Speaker 1"]
+    assert result.summary["customer_turns"] == 2
+    assert [t["role"] for t in result.to_dict()["turns"]] == ["staff", "customer", "staff", "customer"]  # type: ignore[index]

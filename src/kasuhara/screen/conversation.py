@@ -20,7 +20,16 @@ from kasuhara.screen.normalize import fold_kana, normalize
 
 _STAFF = re.compile(
     r"^(?:staff|agent|operator|clerk|employee|cashier|rep|representative|support|店員|担当|担当者|オペレーター|"
-    r"従業員|スタッフ|社員|受付|窓口|職員|係員|a|s|op)\d*$",
+    r"従業員|スタッフ|社員|受付|窓口|職員|係員|op)\d*$",
+    re.IGNORECASE,
+)
+_CUSTOMER = re.compile(
+    r"^(?:customer|caller|client|guest|patient|user|visitor|客|顧客|お客様|お客さん|利用者|来店者|患者|c)\d*$", re.IGNORECASE
+)
+_SERVICE = re.compile(
+    r"申し訳(?:ございません|ありません)|かしこまりました|承知(?:いたしました|しました)|いたします|させていただ|恐れ入ります|"
+    r"お待たせ|ございます|\b(?:how (?:can|may) i help|i'?m sorry (?:for|about|to hear)|i apologi[sz]e|certainly|"
+    r"let me (?:check|look)|thank you for (?:calling|waiting|your patience))\b",
     re.IGNORECASE,
 )
 _TIME = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?$")
@@ -65,6 +74,10 @@ class ConversationResult:
     results: tuple[ScreenResult, ...]
     summary: dict[str, object]
     suggested_facts: dict[str, object]
+    staff_speakers: frozenset[str] = frozenset()
+
+    def is_staff(self, turn: Turn) -> bool:
+        return turn.is_staff or (turn.speaker is not None and turn.speaker in self.staff_speakers)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -73,7 +86,7 @@ class ConversationResult:
                     "index": i,
                     "id": t.id,
                     "speaker": t.speaker,
-                    "role": "staff" if t.is_staff else "customer",
+                    "role": "staff" if self.is_staff(t) else "customer",
                     "start": t.start,
                     "end": t.end,
                     **r.to_dict(),
@@ -229,7 +242,9 @@ def screen_conversation(
         raise InputError([FieldProblem("channel", Message("不明なチャネルです", "unknown channel"), CHANNELS)])
     parsed = tuple(_as_turn(t, i) for i, t in enumerate(turns))
     results = tuple(screen_texts([t.text for t in parsed]))
-    customer = [i for i, t in enumerate(parsed) if not t.is_staff]
+    staff_speakers = _infer_staff(parsed)
+    is_staff = [t.is_staff or (t.speaker is not None and t.speaker in staff_speakers) for t in parsed]
+    customer = [i for i, t in enumerate(parsed) if not is_staff[i]]
 
     starts = [t.start for t in parsed if t.start is not None]
     ends = [t.end if t.end is not None else t.start for t in parsed if (t.end or t.start) is not None]
@@ -244,7 +259,7 @@ def screen_conversation(
 
     repeated = _repeated_demands(parsed, results, customer)
     escalation = _escalation(parsed, results, customer)
-    asked = [i for i, t in enumerate(parsed) if t.is_staff and _ASK_TO_LEAVE.search(t.text)]
+    asked = [i for i, t in enumerate(parsed) if is_staff[i] and _ASK_TO_LEAVE.search(t.text)]
     inferred: list[str] = []
     after_ask = [i for i in customer if asked and i > asked[0]]
     if asked and len(after_ask) >= 2:
@@ -275,7 +290,27 @@ def screen_conversation(
         facts["asked_to_leave"] = len(asked)
     if inferred:
         facts["behaviours"] = inferred
-    return ConversationResult(parsed, results, summary, facts)
+    summary["staff_speakers"] = sorted({t.speaker for i, t in enumerate(parsed) if is_staff[i] and t.speaker})
+    return ConversationResult(parsed, results, summary, facts, frozenset(staff_speakers))
+
+
+def _infer_staff(turns: Sequence[Turn]) -> set[str]:
+    """Staff speakers when the names do not say (`Speaker 1`, `spk_0`, `A`/`B` from speech-to-text):
+    the one who talks most like a service desk (申し訳ございません, "how can I help")."""
+    speakers = {t.speaker for t in turns if t.speaker}
+    named = {s for s in speakers if _STAFF.match(s.strip()) or _CUSTOMER.match(s.strip())}
+    if named or len(speakers) < 2:
+        return set()
+    service = {s: 0.0 for s in speakers}
+    counts = {s: 0 for s in speakers}
+    for t in turns:
+        if t.speaker:
+            counts[t.speaker] += 1
+            service[t.speaker] += len(_SERVICE.findall(t.text))
+    rate = {s: service[s] / max(counts[s], 1) for s in speakers}
+    best = max(rate, key=lambda s: rate[s])
+    others = [rate[s] for s in speakers if s != best]
+    return {best} if rate[best] > 0 and rate[best] > max(others) else set()
 
 
 _DEMAND_KEYS: tuple[tuple[str, re.Pattern[str]], ...] = (
