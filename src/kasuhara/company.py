@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from kasuhara.errors import FieldProblem, InputError, Message
+from kasuhara.validation import positive_int_fields
 
 
 @dataclass(frozen=True)
@@ -28,27 +29,8 @@ class Thresholds:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, prefix: str = "thresholds") -> Thresholds:
-        problems: list[FieldProblem] = []
         allowed = ("time_limit_minutes", "repeat_contacts", "repeat_days")
-        values: dict[str, int] = {}
-        for key, value in data.items():
-            if key not in allowed:
-                problems.append(
-                    FieldProblem(f"{prefix}.{key}", Message("不明な項目です", "unknown field"), allowed)
-                )
-                continue
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                problems.append(
-                    FieldProblem(
-                        f"{prefix}.{key}",
-                        Message("1以上の整数を指定してください", "must be an integer of at least 1"),
-                    )
-                )
-                continue
-            values[key] = value
-        if problems:
-            raise InputError(problems)
-        return cls(**values)
+        return cls(**positive_int_fields(data, allowed=allowed, prefix=prefix))
 
     def to_dict(self) -> dict[str, int]:
         return {

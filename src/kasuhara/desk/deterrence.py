@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kasuhara.errors import FieldProblem, InputError, Message
+from kasuhara.validation import positive_int_fields
 
 STEPS: tuple[str, ...] = ("warning", "single_contact", "end_of_service", "ban", "police_report")
 STEP_LABELS: dict[str, Message] = {
@@ -42,26 +43,7 @@ class OffenderPolicy:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> OffenderPolicy:
-        allowed = ("alert_count", "window_days", "ban_review_days")
-        problems: list[FieldProblem] = []
-        values: dict[str, int] = {}
-        for key, value in data.items():
-            if key not in allowed:
-                problems.append(
-                    FieldProblem(f"offenders.{key}", Message("不明な項目です", "unknown field"), allowed)
-                )
-            elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                problems.append(
-                    FieldProblem(
-                        f"offenders.{key}",
-                        Message("1以上の整数を指定してください", "must be an integer of at least 1"),
-                    )
-                )
-            else:
-                values[key] = value
-        if problems:
-            raise InputError(problems)
-        return cls(**values)
+        return cls(**positive_int_fields(data, allowed=("alert_count", "window_days", "ban_review_days"), prefix="offenders"))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from kasuhara.desk.calendar import WorkingCalendar
-from kasuhara.errors import FieldProblem, InputError, Message
+from kasuhara.validation import positive_int_fields
 
 
 @dataclass(frozen=True)
@@ -25,26 +25,7 @@ class TimeLimits:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> TimeLimits:
-        allowed = ("first_reply_working_days", "follow_up_reply_working_days", "care_follow_up_days")
-        problems: list[FieldProblem] = []
-        values: dict[str, int] = {}
-        for key, value in data.items():
-            if key not in allowed:
-                problems.append(
-                    FieldProblem(f"time_limits.{key}", Message("不明な項目です", "unknown field"), allowed)
-                )
-            elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                problems.append(
-                    FieldProblem(
-                        f"time_limits.{key}",
-                        Message("1以上の整数を指定してください", "must be an integer of at least 1"),
-                    )
-                )
-            else:
-                values[key] = value
-        if problems:
-            raise InputError(problems)
-        return cls(**values)
+        return cls(**positive_int_fields(data, allowed=("first_reply_working_days", "follow_up_reply_working_days", "care_follow_up_days"), prefix="time_limits"))
 
 
 @dataclass(frozen=True)
