@@ -9,7 +9,11 @@ Data (tuning only ever on train/dev; test splits are never read here):
 - ConvAbuse (../shared/data/screening/en_convabuse): its `train` split, 80 % fit / 20 % thresholds,
   then refit on all of it; its `valid` split is left for evaluation;
 - Davidson tweets (../shared/data/screening/en_davidson): a fixed 80 % slice, down-weighted,
-  as extra English abuse; the other 20 % is never used here.
+  as extra English abuse; the other 20 % is never used here;
+- scripts/data/screen_extra_train.jsonl: hand-written Japanese and English sentences (not taken from
+  any split): hard negatives the character n-grams confuse with abuse (hyperbole, self-deprecation,
+  games and sport, caring farewells, polite repeat contact, body or clothing words in shopping) and
+  a few positives of the behaviours the model confused most; fit only, never used for thresholds.
 
 Needs scikit-learn (a dev dependency); the shipped model needs only numpy.
 """
@@ -41,6 +45,7 @@ OUTPUTS: tuple[str, ...] = ("flag", *BEHAVIOURS)
 N_BUCKETS = 1 << 18
 ORDERS: tuple[int, ...] = NGRAM_ORDERS
 MODEL_PATH = ROOT / "src" / "kasuhara" / "screen" / "data" / "model.npz"
+EXTRA_PATH = ROOT / "scripts" / "data" / "screen_extra_train.jsonl"
 
 
 @dataclass
@@ -79,6 +84,19 @@ def read_kasuhara(path: Path, lang: str) -> Corpus:
         row = json.loads(line)
         labels = {str(x) for x in row.get("labels", [])} & set(BEHAVIOURS)
         corpus.add(str(row["text"]), labels, lang)
+    return corpus
+
+
+def read_extra(path: Path = EXTRA_PATH) -> Corpus:
+    """Hand-written sentences (each row names its `lang`), used for fitting only."""
+    corpus = Corpus()
+    if not path.exists():
+        return corpus
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            labels = {str(x) for x in row.get("labels", [])} & set(BEHAVIOURS)
+            corpus.add(str(row["text"]), labels, str(row["lang"]))
     return corpus
 
 
@@ -196,6 +214,7 @@ def main() -> int:
         action="store_false",
         help="tune thresholds on rules OR model (default: on the model alone)",
     )
+    parser.add_argument("--no-extra", dest="extra", action="store_false", help="leave out scripts/data/screen_extra_train.jsonl")
     parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args()
     started = time.time()
@@ -204,6 +223,7 @@ def main() -> int:
     ja_dev = read_kasuhara(ROOT / "datasets" / "ja" / "dev.jsonl", "ja")
     en_train = read_kasuhara(ROOT / "datasets" / "en" / "train.jsonl", "en")
     en_dev = read_kasuhara(ROOT / "datasets" / "en" / "dev.jsonl", "en")
+    extra = read_extra() if args.extra else Corpus()
     conv = read_convabuse("train")
     rng = np.random.default_rng(20261123)
     tune_mask = rng.random(len(conv.texts)) < 0.2
@@ -219,12 +239,13 @@ def main() -> int:
     davidson = read_davidson(args.davidson_weight, args.davidson_every) if args.davidson_weight > 0 else Corpus()
     print(
         f"ja train {len(ja_train.texts)} dev {len(ja_dev.texts)}; en train {len(en_train.texts)} dev {len(en_dev.texts)}; "
-        f"convabuse fit {len(conv_fit.texts)} tune {len(conv_tune.texts)}; davidson {len(davidson.texts)}",
+        f"convabuse fit {len(conv_fit.texts)} tune {len(conv_tune.texts)}; davidson {len(davidson.texts)}; "
+        f"extra {len(extra.texts)}",
         file=sys.stderr,
     )
 
     stage1 = Corpus()
-    for part in (ja_train, en_train, conv_fit, davidson):
+    for part in (ja_train, en_train, extra, conv_fit, davidson):
         stage1.extend(part)
     weights, bias = fit(stage1, args.c)
     q, scales = quantise(weights)
@@ -252,7 +273,7 @@ def main() -> int:
         print(f"{lang} thresholds: {dict(zip(OUTPUTS, np.round(table, 3).tolist(), strict=True))}", file=sys.stderr)
 
     final = Corpus()
-    for part in (ja_train, en_train, conv, davidson):
+    for part in (ja_train, en_train, extra, conv, davidson):
         final.extend(part)
     weights, bias = fit(final, args.c)
     q, scales = quantise(weights)
