@@ -11,10 +11,11 @@ import importlib
 import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import kasuhara.web.api as api_package
 import kasuhara.web.pages as pages_package
@@ -52,23 +53,34 @@ def _sweep_orphans(app: FastAPI) -> None:
     app.state.evidence_store.sweep(keys, older_than_seconds=60)
 
 
-def _limit_body_size(app: FastAPI, max_bytes: int) -> None:
-    """Refuse an announced body over the upload limit before it is read (413)."""
-    from fastapi import Request
-    from fastapi.responses import JSONResponse, Response
+class _BodySizeLimit:
+    """Refuse an announced body over the upload limit before it is read (413).
 
-    @app.middleware("http")
-    async def limit(request: Request, call_next: Any) -> Response:
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > max_bytes + 1024 * 1024:
-            return JSONResponse(
-                {"detail": "ファイルが大きすぎます / request body too large",
-                 "msg_ja": f"ファイルが大きすぎます (上限 {max_bytes} バイト)",
-                 "msg_en": f"request body too large (limit {max_bytes} bytes)"},
-                status_code=413,
-            )
-        response: Response = await call_next(request)
-        return response
+    A plain ASGI wrapper rather than `@app.middleware("http")`: Starlette's `BaseHTTPMiddleware`
+    runs every request through an extra task and memory streams, about a quarter of a millisecond
+    of CPU per request for what is one header lookup.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.limit = max_bytes + 1024 * 1024
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for name, value in scope["headers"]:
+                if name == b"content-length":
+                    if value.isdigit() and int(value) > self.limit:
+                        response = JSONResponse(
+                            {"detail": "ファイルが大きすぎます / request body too large",
+                             "msg_ja": f"ファイルが大きすぎます (上限 {self.max_bytes} バイト)",
+                             "msg_en": f"request body too large (limit {self.max_bytes} bytes)"},
+                            status_code=413,
+                        )
+                        await response(scope, receive, send)
+                        return
+                    break
+        await self.app(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -96,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
     app.state.evidence_store = LocalEvidenceStore(settings.evidence_path)
     errors.install(app)
-    _limit_body_size(app, settings.max_upload_bytes)
+    app.add_middleware(_BodySizeLimit, max_bytes=settings.max_upload_bytes)
     for _name, router in discover_routers(api_package.__name__, list(api_package.__path__)):
         app.include_router(router, prefix=API_PREFIX)
     for _name, router in discover_routers(pages_package.__name__, list(pages_package.__path__)):
