@@ -14,9 +14,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, text
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from kasuhara.store.models.audit import GENESIS_HASH, AuditEntry
@@ -25,6 +25,10 @@ from kasuhara.store.types import utcnow
 
 _PENDING = "kasuhara.audit.pending"
 _ADVISORY_LOCK_ID = 5_207_001
+# Built once: a statement object memoises its cache key, so each commit only binds and runs it.
+_LAST_ENTRY = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+_LOCK_CHAIN = text("SELECT pg_advisory_xact_lock(:k)")
+_INSERT_ENTRIES = insert(cast(Table, AuditEntry.__table__))
 
 
 def record(
@@ -83,26 +87,29 @@ def entry_hash(
 
 def _lock_chain(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_LOCK_ID})
+        session.execute(_LOCK_CHAIN, {"k": _ADVISORY_LOCK_ID})
 
 
 def write_pending(session: Session) -> None:
-    """Chain the queued entries onto the log (called before commit)."""
+    """Chain the queued entries onto the log (called before commit).
+
+    The rows go in with one Core INSERT on the session's connection (same transaction): nothing
+    reads them back as objects, so the ORM's unit of work would only add cost.
+    """
     pending: list[dict[str, Any]] = session.info.pop(_PENDING, [])
     if not pending:
         return
     _lock_chain(session)
-    last = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
+    last = session.execute(_LAST_ENTRY).first()
     seq, prev = (int(last[0]), str(last[1])) if last is not None else (0, GENESIS_HASH)
+    rows = []
     for entry in pending:
         seq += 1
         at = utcnow()
         digest = entry_hash(seq=seq, at=at, prev_hash=prev, **entry)
-        session.add(AuditEntry(seq=seq, at=at, prev_hash=prev, hash=digest, **entry))
+        rows.append({"seq": seq, "at": at, "prev_hash": prev, "hash": digest, **entry})
         prev = digest
-    session.flush()
+    session.connection().execute(_INSERT_ENTRIES, rows)
 
 
 def discard_pending(session: Session) -> None:
