@@ -201,10 +201,12 @@ def screen_texts(texts: Iterable[str], lang: str = "auto") -> list[ScreenResult]
         for offset, piece in _windows(text):
             norm = normalize(piece)
             folded = fold_kana(norm)
-            w = _Window(offset, piece, norm, folded, rules.candidates(folded))
+            w = _Window(offset, piece, norm, folded, set())
             mine.append(w)
             flat.append(w)
         windows.append(mine)
+    for w, found in zip(flat, rules.candidates_batch([w.folded for w in flat]), strict=True):
+        w.candidates = found
     probs, ngrams = model.predict_with_ngrams([w.folded for w in flat])
     for w, p, g in zip(flat, probs, ngrams, strict=True):
         w.probs = p

@@ -1,0 +1,43 @@
+"""Internal fast paths give exactly what the plain code gives (the screener's results must not move)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kasuhara.screen.normalize import fold_kana, normalize
+from kasuhara.screen.rules import Rule, RuleSet, load_rules, parse_rules
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _texts() -> list[str]:
+    texts = ["", "a", "ab", "!", "死ね", "土下座しろ", "お前バカか", "\ud800死ね", "ｼﾈ", "f u c k you", "😡" * 5]
+    for lang in ("ja", "en"):
+        path = ROOT / "datasets" / lang / "dev.jsonl"
+        texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts.append(" ".join(texts[:200]))
+    return texts
+
+
+def test_candidates_batch_equals_candidates_text_by_text() -> None:
+    rules = load_rules()
+    folded = [fold_kana(normalize(t)) for t in _texts()]
+    assert rules.candidates_batch(folded) == [rules.candidates(f) for f in folded]
+    assert rules.candidates_batch([]) == []
+    assert rules.candidates_batch(["", ""]) == [rules.candidates(""), rules.candidates("")]
+
+
+def test_candidates_batch_never_matches_across_two_texts() -> None:
+    rule_data = {
+        "lang": "ja",
+        "rules": [
+            {"id": "one", "behaviour": "threat", "pattern": "x", "reason": {"ja": "{match}", "en": "{match}"}},
+            {"id": "two", "behaviour": "threat", "pattern": "ab", "reason": {"ja": "{match}", "en": "{match}"}},
+            {"id": "three", "behaviour": "threat", "pattern": "cde", "reason": {"ja": "{match}", "en": "{match}"}},
+        ],
+    }
+    rules: tuple[Rule, ...] = parse_rules(rule_data, "test")
+    ruleset = RuleSet(rules)
+    assert ruleset.candidates_batch(["a", "b", "cd", "e", "x"]) == [set(), set(), set(), set(), {0}]
+    assert ruleset.candidates_batch(["ab", "zcdez", ""]) == [{1}, {2}, set()]
