@@ -41,3 +41,39 @@ def test_candidates_batch_never_matches_across_two_texts() -> None:
     ruleset = RuleSet(rules)
     assert ruleset.candidates_batch(["a", "b", "cd", "e", "x"]) == [set(), set(), set(), set(), {0}]
     assert ruleset.candidates_batch(["ab", "zcdez", ""]) == [{1}, {2}, set()]
+
+
+def _normalize_every_step(text: str) -> str:
+    """`normalize` without any skipping: every gated step in order."""
+    from kasuhara.screen.normalize import _STEPS, _nfkc_lower
+
+    out = _nfkc_lower(text)
+    for pattern, replace, gate in _STEPS:
+        if gate is None or gate.search(out):
+            out = pattern.sub(replace, out)
+    return out.strip()
+
+
+def test_normalize_ascii_skip_changes_nothing() -> None:
+    samples = ["DOGEZA shiro korosu", "dogeza koroshite 56su", "f u c k  you!!!", "sooooo b1tch", "4ね", "x"]
+    for text in [*samples, *_texts()]:
+        assert normalize(text) == _normalize_every_step(text), text
+    assert normalize("do dogeza now, bakayarou") == _normalize_every_step("do dogeza now, bakayarou")
+
+
+def test_lazy_ngrams_equal_the_eager_ones() -> None:
+    import numpy as np
+
+    from kasuhara.screen.model import get_model
+
+    model = get_model()
+    texts = [t for t in _texts() if "\ud800" not in t][:700]  # more than one chunk; core replaces surrogates
+    folded = [fold_kana(normalize(t)) for t in texts]
+    probs, eager = model.predict_with_ngrams(folded)
+    lazy_probs, lazy = model.predict_lazy(folded)
+    assert np.array_equal(probs, lazy_probs)
+    assert len(lazy) == len(eager)
+    for i in (0, 1, 511, 512, len(folded) - 1):
+        assert np.array_equal(lazy[i].buckets, eager[i].buckets)
+        assert np.array_equal(lazy[i].starts, eager[i].starts)
+        assert np.array_equal(lazy[i].ends, eager[i].ends)

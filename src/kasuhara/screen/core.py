@@ -22,7 +22,7 @@ import numpy.typing as npt
 from kasuhara.errors import Message
 from kasuhara.findings import ScreenFinding
 from kasuhara.screen.features import ngram_spans
-from kasuhara.screen.model import Model, NGrams, get_model
+from kasuhara.screen.model import BatchNGrams, Model, NGrams, get_model
 from kasuhara.screen.normalize import Normalized, fold_kana, normalize, normalize_with_offsets
 from kasuhara.screen.rules import _REPORTED_EN_ANY, BEHAVIOURS, RuleHit, is_meta, load_rules
 
@@ -184,7 +184,12 @@ class _Window:
     folded: str
     candidates: set[int]
     probs: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
-    ngrams: NGrams | None = None
+    batch: BatchNGrams | None = None  # the batch's n-grams (None: recompute from the tracked text)
+    index: int = -1  # this window's place in `batch`
+
+    @property
+    def ngrams(self) -> NGrams | None:
+        return None if self.batch is None else self.batch[self.index]
 
 
 def screen_texts(texts: Iterable[str], lang: str = "auto") -> list[ScreenResult]:
@@ -207,10 +212,11 @@ def screen_texts(texts: Iterable[str], lang: str = "auto") -> list[ScreenResult]
         windows.append(mine)
     for w, found in zip(flat, rules.candidates_batch([w.folded for w in flat]), strict=True):
         w.candidates = found
-    probs, ngrams = model.predict_with_ngrams([w.folded for w in flat])
-    for w, p, g in zip(flat, probs, ngrams, strict=True):
+    probs, batch = model.predict_lazy([w.folded for w in flat])
+    for index, (w, p) in enumerate(zip(flat, probs, strict=True)):
         w.probs = p
-        w.ngrams = g
+        w.batch = batch
+        w.index = index
     return [_combine(text, ws, lang, model) for text, ws in zip(items, windows, strict=True)]
 
 
@@ -250,7 +256,7 @@ def _combine(text: str, windows: list[_Window], lang_arg: str, model: Model) -> 
             norm = normalize_with_offsets(w.text)
         if norm.text != w.norm:  # rare: the two normalisations differ; redo on the tracked text
             hits = rules.match(fold_kana(norm.text), norm.text)
-            w.ngrams = None
+            w.batch = None
         for hit in hits:
             _add(found, _from_rule(hit, norm, w, model))
         if not hits and not reported and window_flag:
@@ -356,8 +362,9 @@ def _ngram_rows(
     w: _Window, norm: Normalized, model: Model
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Weights (n-grams x outputs) of the window's n-grams of two characters or more, with their spans."""
-    if w.ngrams is not None:
-        buckets, starts, ends = w.ngrams.buckets, w.ngrams.starts, w.ngrams.ends
+    ngrams = w.ngrams
+    if ngrams is not None:
+        buckets, starts, ends = ngrams.buckets, ngrams.starts, ngrams.ends
     else:
         buckets, starts, ends = ngram_spans(fold_kana(norm.text), model.n_buckets, model.orders)
     keep = (starts >= 0) & (ends <= len(norm.text)) & ((ends - starts) >= 2)

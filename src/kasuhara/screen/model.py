@@ -34,6 +34,25 @@ class NGrams:
 
 
 @dataclass(frozen=True)
+class BatchNGrams:
+    """The n-grams of a scored batch, kept whole; `batch[i]` cuts out those of text i."""
+
+    chunks: tuple[tuple[Hashed, list[int]], ...]  # per chunk of `_CHUNK` texts: n-grams, per-text bounds
+    size: int
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, index: int) -> NGrams:
+        if not 0 <= index < self.size:
+            raise IndexError(index)
+        chunk, i = divmod(index, _CHUNK)
+        hashed, bounds = self.chunks[chunk]
+        a, b = bounds[i], bounds[i + 1]
+        return NGrams(hashed.buckets[a:b], hashed.starts[a:b], hashed.ends[a:b])
+
+
+@dataclass(frozen=True)
 class Model:
     """Loaded weights and what they mean."""
 
@@ -64,17 +83,19 @@ class Model:
 
     def predict_with_ngrams(self, folded_texts: Sequence[str]) -> tuple[npt.NDArray[np.float32], list[NGrams]]:
         """Probabilities and, per text, its n-grams (bucket, start, end) for explaining a score."""
+        probs, batch = self.predict_lazy(folded_texts)
+        return probs, [batch[i] for i in range(len(batch))]
+
+    def predict_lazy(self, folded_texts: Sequence[str]) -> tuple[npt.NDArray[np.float32], BatchNGrams]:
+        """`predict_with_ngrams`, with each text's n-grams cut out only when asked for (few ever are)."""
         out = np.zeros((len(folded_texts), len(self.outputs)), dtype=np.float32)
-        ngrams: list[NGrams] = []
+        chunks: list[tuple[Hashed, list[int]]] = []
         for lo in range(0, len(folded_texts), _CHUNK):
             chunk = folded_texts[lo : lo + _CHUNK]
             hashed = hash_batch(chunk, self.n_buckets, self.orders)
             out[lo : lo + len(chunk)] = self._predict_chunk(hashed, len(chunk))
-            bounds = np.concatenate(([0], np.cumsum(hashed.counts))).tolist()
-            for i in range(len(chunk)):
-                a, b = bounds[i], bounds[i + 1]
-                ngrams.append(NGrams(hashed.buckets[a:b], hashed.starts[a:b], hashed.ends[a:b]))
-        return out, ngrams
+            chunks.append((hashed, np.concatenate(([0], np.cumsum(hashed.counts))).tolist()))
+        return out, BatchNGrams(tuple(chunks), len(folded_texts))
 
     def _predict_chunk(self, hashed: Hashed, n_texts: int) -> npt.NDArray[np.float32]:
         n = n_texts

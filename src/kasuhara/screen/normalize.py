@@ -22,6 +22,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kasuhara.screen.anchors import anchors_for
+
 _KANA = "\u3041-\u3096\u30a1-\u30fa\u30fc\u3005"  # hiragana, katakana, ー, 々
 _CJK = "\u4e00-\u9fff\u3400-\u4dbf"
 _JA = _KANA + _CJK
@@ -132,6 +134,22 @@ _STEPS: tuple[tuple[re.Pattern[str], _Replace, re.Pattern[str] | None], ...] = (
     *((pattern, _const(value), None) for pattern, value in _SUBSTITUTIONS),
 )
 
+
+
+def _needs_non_ascii(pattern: re.Pattern[str], gate: re.Pattern[str] | None) -> bool:
+    """True when the step cannot match ASCII text: its gate needs Japanese script, or every literal
+    that each of its matches contains (see `kasuhara.screen.anchors`) has a non-ASCII character."""
+    if gate is _HAS_JA or gate is _HAS_KATAKANA:
+        return True
+    anchors = anchors_for(pattern.pattern)
+    return anchors is not None and not any(a.isascii() for a in anchors)
+
+
+# The steps with, for each, whether it can be skipped on ASCII text (most English utterances).
+_FAST_STEPS: tuple[tuple[re.Pattern[str], _Replace, re.Pattern[str] | None, bool], ...] = tuple(
+    (pattern, replace, gate, _needs_non_ascii(pattern, gate)) for pattern, replace, gate in _STEPS
+)
+
 _KATA_TO_HIRA = str.maketrans({chr(c): chr(c - 0x60) for c in range(0x30A1, 0x30F7)})
 
 
@@ -142,9 +160,13 @@ def _nfkc_lower(text: str) -> str:
 def normalize(text: str) -> str:
     """Normalised text without offsets: the fast path."""
     out = _nfkc_lower(text)
-    for pattern, replace, gate in _STEPS:
+    ascii_only = out.isascii()
+    for pattern, replace, gate, needs_non_ascii in _FAST_STEPS:
+        if ascii_only and needs_non_ascii:
+            continue
         if gate is None or gate.search(out):
             out = pattern.sub(replace, out)
+            ascii_only = ascii_only and out.isascii()  # a step may bring in non-ASCII (dogeza → 土下座)
     return out.strip()
 
 
