@@ -77,3 +77,12 @@ def test_lazy_ngrams_equal_the_eager_ones() -> None:
         assert np.array_equal(lazy[i].buckets, eager[i].buckets)
         assert np.array_equal(lazy[i].starts, eager[i].starts)
         assert np.array_equal(lazy[i].ends, eager[i].ends)
+
+
+def test_japanese_only_patterns_are_skipped_on_ascii_text_only_when_they_cannot_match() -> None:
+    from kasuhara.screen import rules
+
+    assert rules._META_JA_NEEDS_NON_ASCII and rules._REPORTED_JA_NEEDS_NON_ASCII
+    assert rules.is_meta("this is not tolerated")
+    assert rules.is_meta("カスハラはお断りしています")
+    assert not rules.is_meta("you idiot")

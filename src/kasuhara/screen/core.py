@@ -232,9 +232,14 @@ def _combine(text: str, windows: list[_Window], lang_arg: str, model: Model) -> 
         return ScreenResult(text, lang, False, 0.0, (), truncated)
     flag_index = 0  # the model's first output is `flag`
     flag_threshold = model.threshold(lang, "flag")
-    flag_prob = max((float(w.probs[flag_index]) for w in windows), default=0.0)
+    if len(windows) == 1:  # the usual case, without the generator
+        flag_prob = float(windows[0].probs[flag_index])
+        any_candidates = bool(windows[0].candidates)
+    else:
+        flag_prob = max((float(w.probs[flag_index]) for w in windows), default=0.0)
+        any_candidates = any(w.candidates for w in windows)
     model_flag = flag_prob >= flag_threshold
-    if not model_flag and not any(w.candidates for w in windows) and not (lang == "en" and "!" in text):
+    if not model_flag and not any_candidates and not (lang == "en" and "!" in text):
         return ScreenResult(text, lang, False, flag_prob, (), truncated)
 
     found: dict[str, BehaviourResult] = {}
@@ -360,7 +365,7 @@ def _from_model(w: _Window, norm: Normalized, lang: str, model: Model) -> list[B
 
 def _ngram_rows(
     w: _Window, norm: Normalized, model: Model
-) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Weights (n-grams x outputs) of the window's n-grams of two characters or more, with their spans."""
     ngrams = w.ngrams
     if ngrams is not None:
@@ -368,13 +373,13 @@ def _ngram_rows(
     else:
         buckets, starts, ends = ngram_spans(fold_kana(norm.text), model.n_buckets, model.orders)
     keep = (starts >= 0) & (ends <= len(norm.text)) & ((ends - starts) >= 2)
-    return model.weights[buckets[keep]].astype(np.float32), starts[keep], ends[keep]
+    return model.weights[buckets[keep]], starts[keep], ends[keep]
 
 
 def _model_evidence(
     w: _Window,
     norm: Normalized,
-    rows: npt.NDArray[np.float32],
+    rows: npt.NDArray[np.int8],
     starts: npt.NDArray[np.int64],
     ends: npt.NDArray[np.int64],
     column: int,
@@ -382,7 +387,7 @@ def _model_evidence(
     """The n-grams that pushed the score up most, merged and mapped back to the original text."""
     if not len(rows):
         return ()
-    contrib = rows[:, column] + rows[:, 0]
+    contrib = rows[:, column].astype(np.float32) + rows[:, 0].astype(np.float32)  # int8 weights, exact sums
     candidates = np.flatnonzero(contrib > 0)
     top = candidates[np.argsort(-contrib[candidates], kind="stable")[:3]]
     spans = sorted(zip(starts[top].tolist(), ends[top].tolist(), strict=True))

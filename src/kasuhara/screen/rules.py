@@ -376,14 +376,29 @@ def _negated_en(text: str, start: int) -> bool:
     return _EN_NEG.search(text[max(0, start - 30) : start]) is not None
 
 
+def _never_on_ascii(pattern: re.Pattern[str]) -> bool:
+    """True when every match contains a literal with a non-ASCII character (so ASCII text never matches)."""
+    anchors = anchors_for(pattern.pattern)
+    return anchors is not None and not any(a.isascii() for a in anchors)
+
+
+_META_JA_NEEDS_NON_ASCII = _never_on_ascii(_META_JA)
+_REPORTED_JA_NEEDS_NON_ASCII = _never_on_ascii(_REPORTED_JA)
+
+
 def is_meta(text: str) -> bool:
     """The utterance talks about such conduct (a policy, a drama, the news) rather than doing it."""
-    return _META_JA.search(text) is not None or _META_EN.search(text) is not None
+    if not (_META_JA_NEEDS_NON_ASCII and text.isascii()) and _META_JA.search(text) is not None:
+        return True
+    return _META_EN.search(text) is not None
 
 
 def _reported(lang: str, text: str, start: int, end: int) -> bool:
     if lang == "ja":
-        return _REPORTED_JA.match(text[end : end + 30]) is not None
+        after = text[end : end + 30]
+        if _REPORTED_JA_NEEDS_NON_ASCII and after.isascii():
+            return False
+        return _REPORTED_JA.match(after) is not None
     return _REPORTED_EN.search(text[max(0, start - 80) : start]) is not None
 
 
