@@ -55,7 +55,7 @@ def _normalize_every_step(text: str) -> str:
 
 
 def test_normalize_ascii_skip_changes_nothing() -> None:
-    samples = ["DOGEZA shiro korosu", "dogeza koroshite 56su", "f u c k  you!!!", "sooooo b1tch", "4ね", "x"]
+    samples = ["DOGEZA shiro korosu", "dogeza koroshite 56su", "f u c k  you!!!", "sooooo b1tch", "4ね", "x", "氏ねええええ!!", "ｺﾛｽぞーーー", "56すぞ", "タヒねタヒね", "しししね", "a  b", "ばかーーー!!!", "頃すぞ"]
     for text in [*samples, *_texts()]:
         assert normalize(text) == _normalize_every_step(text), text
     assert normalize("do dogeza now, bakayarou") == _normalize_every_step("do dogeza now, bakayarou")

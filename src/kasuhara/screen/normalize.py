@@ -150,6 +150,38 @@ _FAST_STEPS: tuple[tuple[re.Pattern[str], _Replace, re.Pattern[str] | None, bool
     (pattern, replace, gate, _needs_non_ascii(pattern, gate)) for pattern, replace, gate in _STEPS
 )
 
+# Group gates: when a group's gate finds nothing in the text as it stands before the group, no step
+# of the group can match (and none changes the text), so the whole group is skipped at once.
+_RUN_STEPS = (_MARK_RUN, _CHAR_RUN, _LATIN_RUN)  # each needs a character repeated right after itself
+_REPEAT = re.compile(r"(.)\1", re.DOTALL)
+
+
+def _any_literal(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """A regex finding any anchor of any of `patterns`, or None if one of them has no anchors."""
+    found: set[str] = set()
+    for pattern in patterns:
+        anchors = anchors_for(pattern.pattern)
+        if anchors is None:
+            return None
+        found |= anchors
+    return re.compile("|".join(re.escape(a) for a in sorted(found, key=lambda a: (-len(a), a))))
+
+
+def _groups() -> dict[int, tuple[re.Pattern[str], int]]:
+    """Step index -> (gate, index of the first step after the group)."""
+    patterns = [step[0] for step in _STEPS]
+    runs = patterns.index(_RUN_STEPS[0])
+    assert tuple(patterns[runs : runs + len(_RUN_STEPS)]) == _RUN_STEPS
+    groups = {runs: (_REPEAT, runs + len(_RUN_STEPS))}
+    subs = len(_STEPS) - len(_SUBSTITUTIONS)  # the substitutions come last
+    gate = _any_literal(tuple(patterns[subs:]))
+    if gate is not None:
+        groups[subs] = (gate, len(_STEPS))
+    return groups
+
+
+_GROUPS = _groups()
+
 _KATA_TO_HIRA = str.maketrans({chr(c): chr(c - 0x60) for c in range(0x30A1, 0x30F7)})
 
 
@@ -161,7 +193,14 @@ def normalize(text: str) -> str:
     """Normalised text without offsets: the fast path."""
     out = _nfkc_lower(text)
     ascii_only = out.isascii()
-    for pattern, replace, gate, needs_non_ascii in _FAST_STEPS:
+    index = 0
+    while index < len(_FAST_STEPS):
+        group = _GROUPS.get(index)
+        if group is not None and group[0].search(out) is None:
+            index = group[1]
+            continue
+        pattern, replace, gate, needs_non_ascii = _FAST_STEPS[index]
+        index += 1
         if ascii_only and needs_non_ascii:
             continue
         if gate is None or gate.search(out):
