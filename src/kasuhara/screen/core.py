@@ -133,7 +133,9 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 def _windows(text: str) -> list[tuple[int, str]]:
     # lone surrogates (possible from JSON) cannot be encoded: analyse U+FFFD in their place, same length
-    text = _SURROGATE.sub("\ufffd", text[:MAX_CHARS])
+    text = text[:MAX_CHARS]
+    if not text.isascii():  # ASCII has no surrogates
+        text = _SURROGATE.sub("\ufffd", text)
     if len(text) <= WINDOW:
         return [(0, text)]
     out = []

@@ -282,13 +282,9 @@ class RuleSet:
         ends = np.cumsum(lengths)
         begins = ends - lengths
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-        by_size = (
-            (1, self._one_codes, self._by1_hit),
-            (2, self._two_codes, self._by2_hit),
-            (3, self._three_codes, self._by3_hit),
-        )
+        by1, by2, closures, pattern_of = self._by1, self._by2, self._closure, self._pattern
         packed = codes
-        for size, keys, add in by_size:
+        for size, keys in ((1, self._one_codes), (2, self._two_codes), (3, self._three_codes)):
             if size > 1:
                 if len(codes) < size:
                     break
@@ -302,21 +298,21 @@ class RuleSet:
                 continue
             docs = np.searchsorted(ends, positions, side="right")
             inside = positions + size <= ends[docs]  # not across the end of a text
-            for doc, pos in zip(docs[inside].tolist(), (positions - begins[docs])[inside].tolist(), strict=True):
-                add(found[doc], texts[doc], pos)
+            hits = zip(docs[inside].tolist(), (positions - begins[docs])[inside].tolist(), strict=True)
+            if size == 1:
+                for doc, pos in hits:
+                    found[doc] |= by1[texts[doc][pos]]
+            elif size == 2:
+                for doc, pos in hits:
+                    found[doc] |= by2[texts[doc][pos : pos + 2]]
+            else:  # the longest anchor starting here stands for every anchor it begins with
+                for doc, pos in hits:
+                    text = texts[doc]
+                    key = text[pos : pos + 3]
+                    m = pattern_of(key).match(text, pos)
+                    if m is not None:
+                        found[doc] |= closures[key][m.group()]
         return found
-
-    def _by1_hit(self, found: set[int], text: str, pos: int) -> None:
-        found |= self._by1[text[pos]]
-
-    def _by2_hit(self, found: set[int], text: str, pos: int) -> None:
-        found |= self._by2[text[pos : pos + 2]]
-
-    def _by3_hit(self, found: set[int], text: str, pos: int) -> None:
-        key = text[pos : pos + 3]
-        m = self._pattern(key).match(text, pos)
-        if m is not None:
-            found |= self._closure[key][m.group()]
 
     def match(self, folded: str, original_script: str, only: set[int] | None = None) -> list[RuleHit]:
         """Rules that fire on `folded` (kana-folded normalised text); `original_script` feeds Sudachi."""
