@@ -1,9 +1,12 @@
 """Load benchmark of the case-file API over loopback, on SQLite and PostgreSQL.
 
 For each database: a fresh database with 100,000 incidents (bulk inserts), `kasuhara serve` in its
-own process on 127.0.0.1, then this process drives it with httpx: incident creation and filtered
-list pages, a bounded number of requests at a fixed concurrency. Prints requests/s and latency
-percentiles. Targets (2-core machine): creation >= 300/s with p99 < 100 ms; list p99 < 200 ms.
+own process on 127.0.0.1, then this process drives it over keep-alive HTTP/1.1 connections: incident
+creation and filtered list pages, a bounded number of requests (and seconds) at a fixed concurrency.
+Prints requests/s, latency percentiles and the CPU per request of the server and of this load
+generator, which shares the machine's cores (a minimal client by default; `--client httpx` costs
+about 1.3 ms of CPU per request more). Targets (2-core machine): creation >= 300/s with p99 < 100 ms;
+list p99 < 200 ms.
 
     .venv/bin/python benchmarks/api_load.py --db both
 """
