@@ -178,6 +178,9 @@ def _is_reported(text: str) -> bool:
     return bool(_REPORTED_EN_ANY.search(lowered) or is_meta(fold_kana(lowered)))
 
 
+_NO_PROBS: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
+
+
 @dataclass
 class _Window:
     offset: int
@@ -208,7 +211,7 @@ def screen_texts(texts: Iterable[str], lang: str = "auto") -> list[ScreenResult]
         for offset, piece in _windows(text):
             norm = normalize(piece)
             folded = fold_kana(norm)
-            w = _Window(offset, piece, norm, folded, set())
+            w = _Window(offset, piece, norm, folded, set(), _NO_PROBS)  # probs and candidates come per batch
             mine.append(w)
             flat.append(w)
         windows.append(mine)
