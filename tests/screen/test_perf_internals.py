@@ -86,3 +86,48 @@ def test_japanese_only_patterns_are_skipped_on_ascii_text_only_when_they_cannot_
     assert rules.is_meta("this is not tolerated")
     assert rules.is_meta("カスハラはお断りしています")
     assert not rules.is_meta("you idiot")
+
+
+def _pairwise(results: list[object]) -> object:
+    """The old merge: findings of one behaviour folded two at a time, in order."""
+    from kasuhara.screen.core import BehaviourResult
+
+    merged = results[0]
+    assert isinstance(merged, BehaviourResult)
+    for new in results[1:]:
+        assert isinstance(new, BehaviourResult)
+        evidence = tuple(sorted(set(merged.evidence) | set(new.evidence), key=lambda e: (e.start, e.end)))
+        best = merged if merged.score >= new.score else new
+        merged = BehaviourResult(best.id, best.score, evidence, best.reason, best.source)
+    return merged
+
+
+def test_merged_findings_equal_the_pairwise_merge() -> None:
+    import random
+
+    from kasuhara.errors import Message
+    from kasuhara.screen.core import BehaviourResult, Evidence, _merged
+
+    rng = random.Random(7)
+    for _ in range(300):
+        results = []
+        for i in range(rng.randint(1, 6)):
+            spans = []
+            for _ in range(rng.randint(1, 3)):
+                start = rng.randint(0, 20)
+                spans.append(Evidence(start, start + rng.randint(1, 4), "x"))
+            score = rng.choice([0.5, 0.7, 0.7, 0.9])
+            results.append(BehaviourResult("threat", score, tuple(spans), Message(f"r{i}", f"r{i}"), rng.choice(["rule", "model"])))
+        assert _merged(results) == _pairwise(results)
+
+
+def test_a_long_line_of_repeated_abuse_takes_bounded_time() -> None:
+    import time
+
+    from kasuhara.screen import screen_text
+
+    started = time.process_time()
+    result = screen_text("土下座しろ。" * 20000)
+    assert time.process_time() - started < 20
+    assert result.truncated and result.flagged
+    assert len(result.behaviours[0].evidence) > 10000

@@ -247,7 +247,7 @@ def _combine(text: str, windows: list[_Window], lang_arg: str, model: Model) -> 
     if not model_flag and not any_candidates and not (lang == "en" and "!" in text):
         return ScreenResult(text, lang, False, flag_prob, (), truncated)
 
-    found: dict[str, BehaviourResult] = {}
+    found: dict[str, list[BehaviourResult]] = {}  # per behaviour, every finding in order; merged at the end
     reported = _is_reported(text[:MAX_CHARS])
     if _polite(text[:MAX_CHARS]):
         flag_threshold = max(flag_threshold, POLITE_MODEL_FLOOR)
@@ -282,7 +282,7 @@ def _combine(text: str, windows: list[_Window], lang_arg: str, model: Model) -> 
         shout = _shouting(text[:MAX_CHARS])
         if shout is not None:
             _add(found, shout)
-    ordered = tuple(found[b] for b in BEHAVIOURS if b in found)
+    ordered = tuple(_merged(found[b]) for b in BEHAVIOURS if b in found)
     if not ordered:
         return ScreenResult(text, lang, False, min(flag_prob, 0.49), (), truncated)
     score = max(b.score for b in ordered)
@@ -320,14 +320,25 @@ def _shouting(text: str) -> BehaviourResult | None:
     )
 
 
-def _add(found: dict[str, BehaviourResult], new: BehaviourResult) -> None:
-    old = found.get(new.id)
-    if old is None:
-        found[new.id] = new
-        return
-    evidence = tuple(sorted(set(old.evidence) | set(new.evidence), key=lambda e: (e.start, e.end)))
-    best = old if old.score >= new.score else new
-    found[new.id] = BehaviourResult(best.id, best.score, evidence, best.reason, best.source)
+def _add(found: dict[str, list[BehaviourResult]], new: BehaviourResult) -> None:
+    found.setdefault(new.id, []).append(new)
+
+
+def _merged(results: list[BehaviourResult]) -> BehaviourResult:
+    """One behaviour's findings as one: the first of the highest score, with every evidence span.
+
+    The same as merging them pairwise in order (the union of the spans, sorted; the earlier finding
+    kept on a tie), in one pass: a long line with thousands of hits stays linear.
+    """
+    if len(results) == 1:
+        return results[0]
+    best = results[0]
+    for new in results[1:]:
+        if new.score > best.score:
+            best = new
+    spans = {e for r in results for e in r.evidence}
+    evidence = tuple(sorted(spans, key=lambda e: (e.start, e.end)))
+    return BehaviourResult(best.id, best.score, evidence, best.reason, best.source)
 
 
 def _from_rule(hit: RuleHit, norm: Normalized, w: _Window, model: Model) -> BehaviourResult:
