@@ -24,8 +24,10 @@ def test_candidates_batch_equals_candidates_text_by_text() -> None:
     rules = load_rules()
     folded = [fold_kana(normalize(t)) for t in _texts()]
     assert rules.candidates_batch(folded) == [rules.candidates(f) for f in folded]
-    assert rules.candidates_batch([]) == []
-    assert rules.candidates_batch(["", ""]) == [rules.candidates(""), rules.candidates("")]
+    assert rules._candidates_numpy(folded[:3]) == [rules.candidates(f) for f in folded[:3]]
+    assert rules.candidates_batch(folded[:3]) == [rules.candidates(f) for f in folded[:3]]
+    assert rules._candidates_numpy([]) == []
+    assert rules._candidates_numpy(["", ""]) == [rules.candidates(""), rules.candidates("")]
 
 
 def test_candidates_batch_never_matches_across_two_texts() -> None:
@@ -39,8 +41,8 @@ def test_candidates_batch_never_matches_across_two_texts() -> None:
     }
     rules: tuple[Rule, ...] = parse_rules(rule_data, "test")
     ruleset = RuleSet(rules)
-    assert ruleset.candidates_batch(["a", "b", "cd", "e", "x"]) == [set(), set(), set(), set(), {0}]
-    assert ruleset.candidates_batch(["ab", "zcdez", ""]) == [{1}, {2}, set()]
+    assert ruleset._candidates_numpy(["a", "b", "cd", "e", "x"]) == [set(), set(), set(), set(), {0}]
+    assert ruleset._candidates_numpy(["ab", "zcdez", ""]) == [{1}, {2}, set()]
 
 
 def _normalize_every_step(text: str) -> str:

@@ -46,6 +46,7 @@ BEHAVIOURS: tuple[str, ...] = (
 )
 
 _WINDOW = 14
+_SMALL_BATCH = 8  # fewer texts than this: `candidates` one by one
 _RULE_KEYS = {
     "id", "behaviour", "score", "pattern", "whole_word", "unless_negated", "needs_will",
     "unless_before", "unless_after", "unless_text", "requires_text", "reason", "allow_reported",
@@ -273,7 +274,13 @@ class RuleSet:
 
         Every one-, two- and three-character window of every text is packed into one integer (21
         bits a character) and looked up in the sorted keys; only the texts' hits are left to Python.
+        A handful of texts go one by one (numpy's fixed cost is larger than the work there).
         """
+        if len(texts) < _SMALL_BATCH:
+            return [self.candidates(t) for t in texts]
+        return self._candidates_numpy(texts)
+
+    def _candidates_numpy(self, texts: list[str]) -> list[set[int]]:
         found = [set(self._always) for _ in texts]
         joined = "".join(texts)
         if not joined:
