@@ -130,6 +130,21 @@ def _configure_sqlite(engine: Engine) -> None:
         _release(record.info)
 
 
+def release_writer(session: Session) -> None:
+    """End a read-only SQLite transaction so the single writer lock is not held across a thread hop.
+
+    A request's dependencies and its view may run on different thread-pool threads. If a dependency
+    (authentication) left its transaction open, the writer lock would stay held while that request
+    waits for a free thread, and with more waiting requests than threads every thread would sit
+    waiting for the lock: a stall until the busy timeout. Committing here (nothing is pending: it
+    only ends the transaction) lets the view take the lock in the thread that also commits it.
+    Server databases need no such step and are left alone (it would cost a round trip).
+    """
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite" and session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        session.commit()
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit (views return them)."""
     return sessionmaker(bind=engine, expire_on_commit=False)

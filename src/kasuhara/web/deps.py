@@ -18,6 +18,7 @@ from kasuhara.config import Settings
 from kasuhara.services import auth as auth_service
 from kasuhara.services.access import DENIED
 from kasuhara.store.blobs import EvidenceStore
+from kasuhara.store.engine import release_writer
 from kasuhara.store.models.users import User
 from kasuhara.web.security import (
     SAFE_METHODS,
@@ -68,7 +69,17 @@ def _error(status: int, ja: str, en: str, headers: dict[str, str] | None = None)
 
 
 def resolve_auth(request: Request, session: SessionDep, settings: SettingsDep) -> AuthResult:
-    """Bearer token first, then the session cookie (synchronous: runs in the thread pool)."""
+    """Bearer token first, then the session cookie (synchronous: runs in the thread pool).
+
+    The look-up's transaction ends here (`release_writer`): the view runs on another thread.
+    """
+    try:
+        return _resolve_auth(request, session, settings)
+    finally:
+        release_writer(session)
+
+
+def _resolve_auth(request: Request, session: Session, settings: Settings) -> AuthResult:
     token = bearer_token(request)
     if token is not None:
         user = auth_service.token_user(session=session, token=token, secret_key=settings.secret_key)
