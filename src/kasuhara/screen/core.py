@@ -400,24 +400,61 @@ def _model_evidence(
     ends: npt.NDArray[np.int64],
     column: int,
 ) -> tuple[Evidence, ...]:
-    """The n-grams that pushed the score up most, merged and mapped back to the original text."""
+    """The n-grams that pushed the score up most, widened to whole Latin-script words, merged and
+    mapped back to the original text: a supervisor is shown "your", not the n-gram "yo"."""
     if not len(rows):
         return ()
     contrib = rows[:, column].astype(np.float32) + rows[:, 0].astype(np.float32)  # int8 weights, exact sums
     candidates = np.flatnonzero(contrib > 0)
-    top = candidates[np.argsort(-contrib[candidates], kind="stable")[:3]]
-    spans = sorted(zip(starts[top].tolist(), ends[top].tolist(), strict=True))
+    ranked = candidates[np.argsort(-contrib[candidates], kind="stable")]
+    text = norm.text
+    spans: list[tuple[int, int]] = []
+    for i in ranked[:12].tolist():
+        a, b = _widen_to_words(text, int(starts[i]), int(ends[i]))
+        if a < b and not any(x <= a and b <= y for x, y in spans):
+            spans.append((a, b))
+            if len(spans) == 3:
+                break
     merged: list[list[int]] = []
-    for a, b in spans:
+    for a, b in sorted(spans):
         if merged and a <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], b)
         else:
             merged.append([a, b])
-    out = []
+    out: list[Evidence] = []
+    seen: set[str] = set()
     for a, b in merged:
         s, e = norm.span(a, b)
-        out.append(Evidence(w.offset + s, w.offset + e, w.text[s:e]))
+        shown = w.text[s:e]
+        if shown not in seen:
+            seen.add(shown)
+            out.append(Evidence(w.offset + s, w.offset + e, shown))
     return tuple(out)
+
+
+def _word_class(c: str) -> str | None:
+    """Scripts whose words can be told apart by their characters: Latin letters and digits, katakana."""
+    if c.isascii():
+        return "latin" if c.isalnum() or c == "'" else None
+    if "\u30a1" <= c <= "\u30fa" or c in "ーｰ" or "\uff66" <= c <= "\uff9f":
+        return "katakana"
+    return None
+
+
+def _widen_to_words(text: str, a: int, b: int) -> tuple[int, int]:
+    """Trim spaces off an n-gram's span and, where it cuts into a Latin-script or katakana word, take
+    the whole word ("yo" → "your", "ゴ" → "ゴラァ"); other Japanese has no visible word edges."""
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if a < b and (cls := _word_class(text[a])) is not None:
+        while a > 0 and _word_class(text[a - 1]) == cls:
+            a -= 1
+    if a < b and (cls := _word_class(text[b - 1])) is not None:
+        while b < len(text) and _word_class(text[b]) == cls:
+            b += 1
+    return a, b
 
 
 def screen_findings(utterances: Sequence[str]) -> list[ScreenFinding]:
