@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kasuhara.company import Thresholds
 from kasuhara.errors import InputError
-from kasuhara.validation import positive_int_fields
+from kasuhara.validation import positive_int_fields, read_mapping_file
 
 
 def test_known_positive_integers_are_returned() -> None:
@@ -27,3 +29,21 @@ def test_thresholds_use_the_same_checks() -> None:
     assert Thresholds.from_mapping({"time_limit_minutes": 45}).time_limit_minutes == 45
     with pytest.raises(InputError, match=r"thresholds\.repeat_days"):
         Thresholds.from_mapping({"repeat_days": -1})
+
+
+def test_settings_files_read_as_mappings_with_named_errors(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("thresholds:\n  time_limit_minutes: 45\n", encoding="utf-8")
+    (tmp_path / "b.toml").write_text('[kasuhara]\nport = 8080\n', encoding="utf-8")
+    (tmp_path / "c.json").write_text("[1, 2]", encoding="utf-8")
+    (tmp_path / "d.json").write_text("{oops", encoding="utf-8")
+    (tmp_path / "e.yaml").write_text("", encoding="utf-8")
+    assert read_mapping_file(tmp_path / "a.yaml", field="settings") == {"thresholds": {"time_limit_minutes": 45}}
+    assert read_mapping_file(tmp_path / "b.toml", field="settings") == {"kasuhara": {"port": 8080}}
+    assert read_mapping_file(tmp_path / "e.yaml", field="answers", allow_empty=True) == {}
+    for name, words in [("c.json", "must be a mapping"), ("d.json", "malformed file"),
+                        ("e.yaml", "must be a mapping"), ("missing.yaml", "cannot read file")]:
+        with pytest.raises(InputError) as caught:
+            read_mapping_file(tmp_path / name, field="company")
+        assert caught.value.problems[0].field == "company"
+        assert words in caught.value.text("en")
+        assert caught.value.text("ja").startswith("入力に誤りがあります")

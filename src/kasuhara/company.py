@@ -7,16 +7,13 @@ our default for repeated contact. A company sets its own in a settings file.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kasuhara.errors import FieldProblem, InputError, Message
-from kasuhara.validation import positive_int_fields
+from kasuhara.validation import positive_int_fields, read_mapping_file
 
 
 @dataclass(frozen=True)
@@ -42,20 +39,7 @@ class Thresholds:
 
 def load_thresholds(path: Path) -> Thresholds:
     """Read thresholds from a YAML or JSON company settings file (a `thresholds:` section)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(
-            [FieldProblem("settings", Message(f"ファイルを読めません: {exc}", f"cannot read file: {exc}"))]
-        ) from exc
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError(
-            [FieldProblem("settings", Message(f"形式が不正です: {exc}", f"malformed file: {exc}"))]
-        ) from exc
-    if not isinstance(data, dict):
-        raise InputError([FieldProblem("settings", Message("オブジェクトが必要です", "must be a mapping"))])
+    data = read_mapping_file(path, field="settings")
     section = data.get("thresholds", {})
     if not isinstance(section, dict):
         raise InputError(

@@ -9,18 +9,16 @@ runs with a key that is published in this repository.
 
 from __future__ import annotations
 
-import json
 import os
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import Field, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from kasuhara.errors import FieldProblem, InputError, Message
+from kasuhara.validation import read_mapping_file
 
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"
 """Used when no key is set in development; refused in production."""
@@ -43,29 +41,7 @@ class _FileSource(PydanticBaseSettingsSource):
 
 
 def _read_settings_file(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(
-            [FieldProblem("settings_file", Message(f"ファイルを読めません: {exc}", f"cannot read file: {exc}"))]
-        ) from exc
-    try:
-        if path.suffix == ".json":
-            data = json.loads(text)
-        elif path.suffix == ".toml":
-            data = tomllib.loads(text)
-        else:
-            data = yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise InputError(
-            [FieldProblem("settings_file", Message(f"形式が不正です: {exc}", f"malformed file: {exc}"))]
-        ) from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise InputError(
-            [FieldProblem("settings_file", Message("オブジェクトが必要です", "must be a mapping"))]
-        )
+    data = read_mapping_file(path, field="settings_file", allow_empty=True)
     section = data.get("kasuhara", data)
     return dict(section) if isinstance(section, dict) else {}
 

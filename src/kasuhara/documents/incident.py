@@ -8,7 +8,6 @@ exactly what the judgment says for the incident's date.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kasuhara.errors import FieldProblem, InputError, Message
+from kasuhara.validation import read_mapping_file
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -145,12 +145,5 @@ def incident_from_mapping(data: Mapping[str, Any]) -> IncidentRecord:
 
 
 def load_incident(path: Path) -> IncidentRecord:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError([FieldProblem("incident", Message(f"ファイルを読めません: {exc}", f"cannot read file: {exc}"))]) from exc
-    except json.JSONDecodeError as exc:
-        raise InputError([FieldProblem("incident", Message(f"JSONが不正です: {exc}", f"malformed JSON: {exc}"))]) from exc
-    if not isinstance(data, dict):
-        raise InputError([FieldProblem("incident", Message("オブジェクトが必要です", "must be a JSON object"))])
+    data = read_mapping_file(path, field="incident")
     return incident_from_mapping(data)

@@ -7,16 +7,14 @@ judgment thresholds and the consultation desk are all it supplies.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kasuhara.company import Thresholds
 from kasuhara.errors import FieldProblem, InputError, Message
+from kasuhara.validation import read_mapping_file
 
 PREFECTURES: tuple[str, ...] = (
     "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県",
@@ -230,14 +228,5 @@ def company_from_mapping(data: Mapping[str, Any]) -> CompanyProfile:
 
 def load_company(path: Path) -> CompanyProfile:
     """Read a company profile from a YAML (or JSON) file, as the CLI does."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError([_problem("company", f"ファイルを読めません: {exc}", f"cannot read file: {exc}")]) from exc
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError([_problem("company", f"形式が不正です: {exc}", f"malformed file: {exc}")]) from exc
-    if not isinstance(data, dict):
-        raise InputError([_problem("company", "オブジェクトが必要です", "must be a mapping")])
+    data = read_mapping_file(path, field="company")
     return company_from_mapping(data)

@@ -7,7 +7,6 @@ reflects the company's real state; the rest comes from the answers. Unanswered c
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -21,6 +20,7 @@ from kasuhara.documents.base import BuildInput, DocumentKind
 from kasuhara.documents.legal import LegalContext
 from kasuhara.documents.profile import CompanyProfile
 from kasuhara.errors import FieldProblem, InputError, Message
+from kasuhara.validation import read_mapping_file
 
 ANSWERS: dict[str, float] = {"yes": 1.0, "partial": 0.5, "no": 0.0}
 TRAINED_SHARE_TARGET = 0.8
@@ -154,18 +154,7 @@ def parse_answers(data: Mapping[str, Any]) -> dict[str, str]:
 
 
 def load_answers(path: Path) -> dict[str, str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except OSError as exc:
-        raise InputError([FieldProblem("answers", Message(f"ファイルを読めません: {exc}", f"cannot read file: {exc}"))]) from exc
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError([FieldProblem("answers", Message(f"形式が不正です: {exc}", f"malformed file: {exc}"))]) from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise InputError([FieldProblem("answers", Message("オブジェクトが必要です", "must be a mapping"))])
-    return parse_answers(data)
+    return parse_answers(read_mapping_file(path, field="answers", allow_empty=True))
 
 
 def state_from_company(company: CompanyProfile) -> SystemState:

@@ -20,7 +20,6 @@ from fastapi import APIRouter, HTTPException
 from fastapi import Path as FastPath
 from pydantic import Field
 
-from kasuhara.desk.crypto import FieldCipher
 from kasuhara.errors import PermissionDeniedError
 from kasuhara.services import consultations as svc
 from kasuhara.services.access import DENIED
@@ -153,10 +152,6 @@ class SettingsIn(InputSchema):
     retention_customer_days: Annotated[int, Field(ge=1, le=36500)] | None = None
 
 
-def cipher(settings: SettingsDep) -> FieldCipher:
-    return svc.cipher_from_settings(settings)
-
-
 def _throttled() -> HTTPException:
     return HTTPException(
         status_code=429,
@@ -178,7 +173,7 @@ def create_anonymous(body: AnonymousIn, session: SessionDep, settings: SettingsD
     """
     receipt = svc.start_anonymous(
         session,
-        cipher=cipher(settings),
+        cipher=svc.cipher_from_settings(settings),
         category=body.category,
         subject=body.subject,
         content=body.content,
@@ -210,7 +205,7 @@ def _open(session: SessionDep, body: KeyIn) -> Any:
 def open_anonymous(body: KeyIn, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
     """受付番号と合言葉で相談を開く / open an anonymous consultation with key and passphrase."""
     consultation = _open(session, body)
-    view = svc.consulter_view(session, cipher=cipher(settings), consultation=consultation)
+    view = svc.consulter_view(session, cipher=svc.cipher_from_settings(settings), consultation=consultation)
     session.commit()
     return view
 
@@ -219,7 +214,7 @@ def open_anonymous(body: KeyIn, session: SessionDep, settings: SettingsDep) -> d
 def add_anonymous_message(body: KeyMessageIn, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
     """匿名の相談に追記する / add to an anonymous consultation."""
     consultation = _open(session, body)
-    c = cipher(settings)
+    c = svc.cipher_from_settings(settings)
     svc.add_consulter_message(session, cipher=c, consultation=consultation, body=body.body, today=today())
     session.flush()
     view = svc.consulter_view(session, cipher=c, consultation=consultation)
@@ -232,7 +227,7 @@ def create_named(body: NewConsultationIn, user: CurrentUser, session: SessionDep
                  settings: SettingsDep) -> dict[str, Any]:
     """名前を明かして相談する (窓口だけが名前を見られる) / consult by name (only the desk sees who)."""
     consultation = svc.start_named(
-        session, cipher=cipher(settings), user=user, category=body.category, subject=body.subject,
+        session, cipher=svc.cipher_from_settings(settings), user=user, category=body.category, subject=body.subject,
         content=body.content, today=today(), customer_phone=body.customer_phone,
         customer_email=body.customer_email,
     )
@@ -243,7 +238,7 @@ def create_named(body: NewConsultationIn, user: CurrentUser, session: SessionDep
 @router.get("/mine")
 def mine(user: CurrentUser, session: SessionDep, settings: SettingsDep) -> list[dict[str, Any]]:
     """自分の相談 (名前を明かしたもの) / my named consultations."""
-    c = cipher(settings)
+    c = svc.cipher_from_settings(settings)
     return [
         {
             "id": x.id,
@@ -258,13 +253,13 @@ def mine(user: CurrentUser, session: SessionDep, settings: SettingsDep) -> list[
 @router.get("/mine/{consultation_id}")
 def mine_one(consultation_id: ConsultationId, user: CurrentUser, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
     consultation = svc.own_consultation(session, user=user, consultation_id=consultation_id)
-    return svc.consulter_view(session, cipher=cipher(settings), consultation=consultation)
+    return svc.consulter_view(session, cipher=svc.cipher_from_settings(settings), consultation=consultation)
 
 
 @router.post("/mine/{consultation_id}/messages")
 def mine_message(consultation_id: ConsultationId, body: MessageIn, user: CurrentUser, session: SessionDep,
                  settings: SettingsDep) -> dict[str, Any]:
-    c = cipher(settings)
+    c = svc.cipher_from_settings(settings)
     consultation = svc.own_consultation(session, user=user, consultation_id=consultation_id)
     svc.add_consulter_message(session, cipher=c, consultation=consultation, body=body.body, today=today())
     session.flush()
@@ -302,14 +297,14 @@ def put_settings(body: SettingsIn, user: CurrentUser, session: SessionDep) -> di
 def inbox(user: CurrentUser, session: SessionDep, settings: SettingsDep,
           include_closed: bool = False) -> list[dict[str, Any]]:
     """窓口の受付箱 (期限超過が先頭) / the desk's inbox, overdue first."""
-    items = svc.inbox(session, cipher=cipher(settings), user=user, today=today(), include_closed=include_closed)
+    items = svc.inbox(session, cipher=svc.cipher_from_settings(settings), user=user, today=today(), include_closed=include_closed)
     session.commit()
     return items
 
 
 @router.get("/{consultation_id}")
 def read(consultation_id: ConsultationId, user: CurrentUser, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
-    view = svc.desk_view(session, cipher=cipher(settings), user=user, consultation_id=consultation_id,
+    view = svc.desk_view(session, cipher=svc.cipher_from_settings(settings), user=user, consultation_id=consultation_id,
                          today=today())
     session.commit()
     return view
@@ -318,7 +313,7 @@ def read(consultation_id: ConsultationId, user: CurrentUser, session: SessionDep
 @router.post("/{consultation_id}/replies")
 def reply(consultation_id: ConsultationId, body: ReplyIn, user: CurrentUser, session: SessionDep,
           settings: SettingsDep) -> dict[str, Any]:
-    c = cipher(settings)
+    c = svc.cipher_from_settings(settings)
     svc.desk_reply(session, cipher=c, user=user, consultation_id=consultation_id, body=body.body, kind=body.kind,
                    today=today())
     session.flush()
