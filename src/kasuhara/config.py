@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    max_db_sessions: int = Field(default=30, ge=1)
+    """Requests holding a database session at once; the rest queue. Keep it below the 40 worker threads."""
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=1)
     encryption_key: str | None = None

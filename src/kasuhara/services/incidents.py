@@ -196,6 +196,10 @@ def check_version(incident: Incident, expected: int) -> None:
         ))
 
 
+NOT_NULL_FIELDS = frozenset({"title", "summary", "occurred_at", "channel", "site_id", "facts"})
+"""Fields an edit may change but never clear (`customer_id` may be set to null: no known customer)."""
+
+
 def update(*, session: Session, actor: User, incident_id: int, version: int,
            changes: Mapping[str, Any]) -> Incident:
     """Edit the report: whoever works the case, or the reporter while it is still `reported`."""
@@ -206,6 +210,8 @@ def update(*, session: Session, actor: User, incident_id: int, version: int,
     check_version(incident, version)
     applied: list[str] = []
     for key, value in changes.items():
+        if value is None and key in NOT_NULL_FIELDS:
+            raise field_error(key, "この項目は空 (null) にできません", "this field cannot be null")
         if key == "title":
             incident.title = required_text("title", value)
         elif key == "summary":

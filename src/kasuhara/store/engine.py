@@ -130,19 +130,45 @@ def _configure_sqlite(engine: Engine) -> None:
         _release(record.info)
 
 
-def release_writer(session: Session) -> None:
-    """End a read-only SQLite transaction so the single writer lock is not held across a thread hop.
+_FLUSHED = "kasuhara.flushed"
+PENDING_INFO_KEYS = ("kasuhara.audit.pending",)
+"""`session.info` keys of work queued for the next commit (audit entries): such a session is rolled back."""
 
-    A request's dependencies and its view may run on different thread-pool threads. If a dependency
-    (authentication) left its transaction open, the writer lock would stay held while that request
-    waits for a free thread, and with more waiting requests than threads every thread would sit
-    waiting for the lock: a stall until the busy timeout. Committing here (nothing is pending: it
-    only ends the transaction) lets the view take the lock in the thread that also commits it.
-    Server databases need no such step and are left alone (it would cost a round trip).
+
+@event.listens_for(Session, "after_flush")
+def _mark_flushed(session: Session, _context: Any) -> None:
+    session.info[_FLUSHED] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _clear_flushed(session: Session, *_args: Any) -> None:
+    session.info.pop(_FLUSHED, None)
+
+
+def release_connection(session: Session) -> None:
+    """End the session's transaction so no lock or connection is held across a thread hop.
+
+    A request's dependencies, its view and its response serialisation may run on different
+    thread-pool threads. If a step left its transaction open, the request would keep the SQLite
+    writer lock or a pooled PostgreSQL connection while it waits for a free thread; with more
+    waiting requests than threads every thread then waits for a lock or a connection that only a
+    waiting request can give back: a stall until the busy or pool timeout (PostgreSQL answered
+    500 under 70 requests). A clean transaction is committed (it only ends it; loaded objects stay
+    usable); one with unflushed, flushed-but-uncommitted or queued work is rolled back, which is
+    what the request's clean-up would have done anyway.
     """
-    bind = session.get_bind()
-    if bind.dialect.name == "sqlite" and session.in_transaction() and not (session.new or session.dirty or session.deleted):
+    if not session.in_transaction():
+        return
+    pending = session.new or session.dirty or session.deleted or session.info.get(_FLUSHED)
+    if pending or any(session.info.get(key) for key in PENDING_INFO_KEYS):
+        session.rollback()
+    else:
         session.commit()
+
+
+release_writer = release_connection
+"""The former name (SQLite only needed it first)."""
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -26,6 +27,8 @@ from kasuhara.store.engine import make_engine, make_session_factory
 from kasuhara.web import errors
 
 API_PREFIX = "/api/v1"
+POOL_OVERFLOW = 10
+"""Connections beyond `max_db_sessions` for work outside a request (start-up sweep, background jobs)."""
 
 
 def discover_routers(package_name: str, path: list[str]) -> list[tuple[str, APIRouter]]:
@@ -102,10 +105,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
     )
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.max_db_sessions, max_overflow=POOL_OVERFLOW)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.session_gates = weakref.WeakKeyDictionary()
     app.state.evidence_store = LocalEvidenceStore(settings.evidence_path)
     errors.install(app)
     app.add_middleware(_BodySizeLimit, max_bytes=settings.max_upload_bytes)

@@ -8,6 +8,8 @@ login page use `OptionalUser`. Resolving the user also puts it and the session's
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -18,7 +20,7 @@ from kasuhara.config import Settings
 from kasuhara.services import auth as auth_service
 from kasuhara.services.access import DENIED
 from kasuhara.store.blobs import EvidenceStore
-from kasuhara.store.engine import release_writer
+from kasuhara.store.engine import release_connection
 from kasuhara.store.models.users import User
 from kasuhara.web.security import (
     SAFE_METHODS,
@@ -44,13 +46,30 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
     Creating a session does not connect, and the clean-up after a committed view is a no-op
     rollback and a pool check-in, so this runs on the event loop instead of the thread pool.
+
+    At most `max_db_sessions` requests hold a session at once; the others wait here, on the event
+    loop, holding nothing. A request's steps run on different thread-pool threads and it may keep a
+    connection (or the SQLite writer lock) between them; with fewer sessions than threads and than
+    pooled connections, a request holding one always finds a thread and never waits for a
+    connection, where an unbounded burst stalled every thread until the pool timed out (500s).
     """
-    session: Session = request.app.state.session_factory()
-    try:
-        yield session
-    finally:
-        session.rollback()
-        session.close()
+    async with _session_gate(request):
+        session: Session = request.app.state.session_factory()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+
+def _session_gate(request: Request) -> asyncio.Semaphore:
+    """The app's admission gate for database sessions, one per event loop (tests run several)."""
+    gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = request.app.state.session_gates
+    loop = asyncio.get_running_loop()
+    gate = gates.get(loop)
+    if gate is None:
+        gate = gates[loop] = asyncio.Semaphore(request.app.state.settings.max_db_sessions)
+    return gate
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -71,12 +90,12 @@ def _error(status: int, ja: str, en: str, headers: dict[str, str] | None = None)
 def resolve_auth(request: Request, session: SessionDep, settings: SettingsDep) -> AuthResult:
     """Bearer token first, then the session cookie (synchronous: runs in the thread pool).
 
-    The look-up's transaction ends here (`release_writer`): the view runs on another thread.
+    The look-up's transaction ends here (`release_connection`): the view runs on another thread.
     """
     try:
         return _resolve_auth(request, session, settings)
     finally:
-        release_writer(session)
+        release_connection(session)
 
 
 def _resolve_auth(request: Request, session: Session, settings: Settings) -> AuthResult:
