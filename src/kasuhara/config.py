@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 from pydantic.fields import FieldInfo
@@ -19,6 +19,9 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from kasuhara.errors import FieldProblem, InputError, Message
 from kasuhara.validation import read_mapping_file
+
+if TYPE_CHECKING:
+    from kasuhara.services.auth import LoginPolicy
 
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"
 """Used when no key is set in development; refused in production."""
@@ -64,8 +67,20 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
     max_db_sessions: int = Field(default=30, ge=1)
     """Requests holding a database session at once; the rest queue. Keep it below the 40 worker threads."""
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    """Largest request body of a route without a file upload (JSON, forms); refused with 413 before parsing."""
+    max_login_body_bytes: int = Field(default=16 * 1024, ge=1024)
+    """Largest body of the login and logout routes."""
     login_max_failures: int = Field(default=5, ge=1)
+    """Failed logins per account *and source* before each further try waits 1, 2, 4 ... seconds."""
     login_window_seconds: int = Field(default=15 * 60, ge=1)
+    login_source_max_failures: int = Field(default=50, ge=1)
+    """Failed logins from one source (any accounts) before that source is refused for the window."""
+    login_pow_after_failures: int = Field(default=10, ge=1)
+    """Failed logins of one account (all sources) before a login must carry a solved proof of work."""
+    login_pow_bits: int = Field(default=16, ge=8, le=28)
+    token_mint_login_age_seconds: int = Field(default=15 * 60, ge=60)
+    """API tokens are created only from a browser session whose login is at most this old."""
     encryption_key: str | None = None
     """Field-level encryption key (used by the consultation and care records); optional."""
     session_cookie_name: str = "kasuhara_session"
@@ -121,6 +136,14 @@ class Settings(BaseSettings):
         if self.session_cookie_secure is not None:
             return self.session_cookie_secure
         return self.environment == "production"
+
+    @property
+    def login_policy(self) -> LoginPolicy:
+        from kasuhara.services.auth import LoginPolicy
+
+        return LoginPolicy(window_seconds=self.login_window_seconds, free_failures=self.login_max_failures,
+                           source_max_failures=self.login_source_max_failures,
+                           pow_after_failures=self.login_pow_after_failures, pow_bits=self.login_pow_bits)
 
     @property
     def is_sqlite(self) -> bool:

@@ -25,7 +25,7 @@ def test_users_add_then_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     engine = make_engine(url)
     with make_session_factory(engine)() as session:
         user = auth.authenticate(session=session, email="boss@example.jp", password="a-long-enough-password",
-                                 client="test", max_failures=5, window_seconds=60)
+                                 client="test", secret_key="test-secret")
         assert user.role == "admin"
     engine.dispose()
 

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, and_, select, true
 from sqlalchemy.orm import Session
 
 from kasuhara.errors import Message, PermissionDeniedError
@@ -36,6 +36,17 @@ def site_ids(session: Session, user: User) -> set[int]:
     return set(session.scalars(select(user_sites.c.site_id).where(user_sites.c.user_id == user.id)))
 
 
+def token_site(user: User) -> int | None:
+    """The one site an API token is limited to (set by the web layer for bearer requests), or None."""
+    site = getattr(user, "token_site_id", None)
+    return site if isinstance(site, int) else None
+
+
+def _in_token_site(user: User, incident: Incident) -> bool:
+    site = token_site(user)
+    return site is None or incident.site_id == site
+
+
 def require_role(user: User, roles: frozenset[str]) -> None:
     if user.role not in roles:
         raise deny()
@@ -43,6 +54,12 @@ def require_role(user: User, roles: frozenset[str]) -> None:
 
 def visible_clause(session: Session, user: User) -> ColumnElement[bool]:
     """A WHERE clause limiting incidents to those the user may read."""
+    clause = _role_clause(session, user)
+    site = token_site(user)
+    return clause if site is None else and_(clause, Incident.site_id == site)
+
+
+def _role_clause(session: Session, user: User) -> ColumnElement[bool]:
     if user.role in READ_ALL:
         return true()
     if user.role == "supervisor":
@@ -51,6 +68,8 @@ def visible_clause(session: Session, user: User) -> ColumnElement[bool]:
 
 
 def can_read(session: Session, user: User, incident: Incident) -> bool:
+    if not _in_token_site(user, incident):
+        return False
     if user.role in READ_ALL:
         return True
     if user.role == "supervisor":
@@ -60,6 +79,8 @@ def can_read(session: Session, user: User, incident: Incident) -> bool:
 
 def can_work(session: Session, user: User, incident: Incident) -> bool:
     """Move, judge, decide: supervisors at the case's site and admins."""
+    if not _in_token_site(user, incident):
+        return False
     if user.role == "admin":
         return True
     return user.role == "supervisor" and incident.site_id in site_ids(session, user)
@@ -67,4 +88,5 @@ def can_work(session: Session, user: User, incident: Incident) -> bool:
 
 def can_attach(session: Session, user: User, incident: Incident) -> bool:
     """Add evidence and notes: whoever works the case, and the reporter on their own report."""
-    return can_work(session, user, incident) or (user.role == "staff" and incident.reporter_id == user.id)
+    return can_work(session, user, incident) or (
+        user.role == "staff" and incident.reporter_id == user.id and _in_token_site(user, incident))

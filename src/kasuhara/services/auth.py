@@ -10,44 +10,46 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Session
 
-from kasuhara.errors import FieldProblem, InputError, Message, PermissionDeniedError
-from kasuhara.services import audit
+from kasuhara.errors import Message, PermissionDeniedError
+from kasuhara.services import audit, passwords
+from kasuhara.services import scopes as scopes_service
+from kasuhara.services._util import field_error
+from kasuhara.store.engine import release_connection
+from kasuhara.store.models.sites import Site
 from kasuhara.store.models.users import ApiToken, LoginFailure, User, WebSession
 from kasuhara.store.types import utcnow
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
 
 
 class LoginThrottledError(PermissionDeniedError):
-    """Too many failed logins for this address; try again later."""
+    """Too many failed logins from this source or for this address; try again later."""
+
+    retry_after: int | None = None
 
 
 class LoginFailedError(PermissionDeniedError):
     """Wrong e-mail or password (never says which)."""
 
 
-def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InputError(
-            [
-                FieldProblem(
-                    "password",
-                    Message(
-                        f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください",
-                        f"password must be at least {MIN_PASSWORD_LENGTH} characters",
-                    ),
-                )
-            ]
-        )
+def hash_password(password: str, *, identifiers: Sequence[str] = ()) -> str:
+    """argon2id of a password that passes the policy (`kasuhara.services.passwords`)."""
+    passwords.check(password, identifiers=identifiers)
     return _hasher.hash(password)
 
 
@@ -62,44 +64,154 @@ def keyed_hash(secret_key: str, token: str) -> str:
     return hmac.new(secret_key.encode(), token.encode(), hashlib.sha256).hexdigest()
 
 
+@dataclass(frozen=True)
+class LoginPolicy:
+    """How failed logins slow down further attempts; nothing ever locks an account from every source.
+
+    - per account and source: after `free_failures`, each attempt waits 1, 2, 4 ... seconds after
+      the last failure (at most the window), so guessing from one place crawls;
+    - per source: after `source_max_failures` failures for any accounts, the source is refused
+      until the window passes (a flood of random e-mails costs no argon2 and no writes);
+    - per account from all sources: after `pow_after_failures`, a login must carry a solved
+      proof-of-work challenge (CAPTCHA-free: the login page solves it in the browser), so a
+      distributed guesser pays CPU for every try while the owner still gets in.
+    """
+
+    window_seconds: int = 15 * 60
+    free_failures: int = 5
+    source_max_failures: int = 50
+    pow_after_failures: int = 10
+    pow_bits: int = 16
+
+
+class ProofOfWorkRequiredError(LoginThrottledError):
+    """This account is under repeated failed logins: solve `challenge` (see `solve_challenge`)."""
+
+    def __init__(self, message: Message, *, challenge: str, bits: int) -> None:
+        super().__init__(message)
+        self.challenge = challenge
+        self.bits = bits
+
+
+_POW_SECONDS = 300
+
+
+def _pow_mac(secret_key: str, email: str, body: str) -> str:
+    return hmac.new(secret_key.encode(), f"pow|{email}|{body}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def issue_challenge(*, secret_key: str, email: str, failures: int, bits: int) -> str:
+    """A stateless challenge bound to the account and its failure count (a failed try spends it)."""
+    body = f"{int(time.time()) + _POW_SECONDS}.{bits}.{failures}.{secrets.token_hex(8)}"
+    return f"{body}.{_pow_mac(secret_key, email, body)}"
+
+
+def _leading_zero_bits(digest: bytes) -> int:
+    value = int.from_bytes(digest, "big")
+    return len(digest) * 8 - value.bit_length()
+
+
+def challenge_solved(*, secret_key: str, email: str, failures: int, bits: int, challenge: str, nonce: str) -> bool:
+    parts = challenge.split(".")
+    if len(parts) != 5 or not nonce or len(nonce) > 64:
+        return False
+    body, mac = ".".join(parts[:4]), parts[4]
+    if not hmac.compare_digest(mac, _pow_mac(secret_key, email, body)):
+        return False
+    expiry, issued_bits, issued_failures = parts[0], parts[1], parts[2]
+    if not (expiry.isdigit() and issued_bits.isdigit() and issued_failures.isdigit()):
+        return False
+    if int(expiry) < time.time() or int(issued_failures) != failures or int(issued_bits) < bits:
+        return False
+    return _leading_zero_bits(hashlib.sha256(f"{challenge}:{nonce}".encode()).digest()) >= int(issued_bits)
+
+
+def solve_challenge(challenge: str) -> str:
+    """The nonce a client sends back (what the login page's script computes)."""
+    bits = int(challenge.split(".")[1])
+    counter = 0
+    while _leading_zero_bits(hashlib.sha256(f"{challenge}:{counter}".encode()).digest()) < bits:
+        counter += 1
+    return str(counter)
+
+
+def _throttled(session: Session, email: str, client: str, retry_after: int) -> LoginThrottledError:
+    audit.record(session, actor=None, action="auth.login_throttled", target_type="user",
+                 target_id=email, detail={"client": client})
+    error = LoginThrottledError(Message(
+        f"ログインの失敗が続いたため、{retry_after}秒後に再度お試しください",
+        f"too many failed logins; try again in {retry_after} s",
+    ))
+    error.retry_after = retry_after
+    return error
+
+
 def authenticate(
     *,
     session: Session,
     email: str,
     password: str,
     client: str,
-    max_failures: int,
-    window_seconds: int,
+    secret_key: str,
+    policy: LoginPolicy | None = None,
+    pow_challenge: str = "",
+    pow_nonce: str = "",
 ) -> User:
-    """The active user with these credentials, or an error; failures are counted and audited."""
-    email = email.strip().lower()
-    since = utcnow() - timedelta(seconds=window_seconds)
-    failures = session.scalar(
-        select(func.count()).select_from(LoginFailure).where(
-            LoginFailure.email == email, LoginFailure.at >= since
-        )
-    )
-    if (failures or 0) >= max_failures:
-        audit.record(session, actor=None, action="auth.login_throttled", target_type="user",
-                     target_id=email, detail={"client": client})
-        raise LoginThrottledError(
-            Message(
-                "ログインの失敗が続いたため、しばらくしてから再度お試しください",
-                "too many failed logins; try again later",
-            )
-        )
+    """The active user with these credentials, or an error; failures are counted and audited.
+
+    Three short steps so the password hash (argon2, tens of milliseconds of CPU) runs outside any
+    transaction: on SQLite every transaction holds the single writer lock, and a login flood
+    otherwise stalled every other write. Read the counts and the user; end the transaction; hash;
+    then write the outcome in a second transaction (committed by the caller).
+    """
+    policy = policy or LoginPolicy()
+    email = email.strip().lower()[:254]
+    client = client[:64]
+    now = utcnow()
+    since = now - timedelta(seconds=policy.window_seconds)
+    recent = (LoginFailure.at >= since,)
+    pair_count, pair_last = session.execute(
+        select(func.count(), func.max(LoginFailure.at)).where(
+            LoginFailure.email == email, LoginFailure.client == client, *recent)
+    ).one()
+    source_count = session.scalar(select(func.count()).where(LoginFailure.client == client, *recent)) or 0
+    account_count = session.scalar(select(func.count()).where(LoginFailure.email == email, *recent)) or 0
     user = session.scalar(select(User).where(User.email == email))
+    release_connection(session)
+
+    if source_count >= policy.source_max_failures:
+        raise _throttled(session, email, client, policy.window_seconds)
+    if pair_count >= policy.free_failures and pair_last is not None:
+        wait = min(2 ** min(pair_count - policy.free_failures, 20), policy.window_seconds)
+        last = pair_last if pair_last.tzinfo is not None else pair_last.replace(tzinfo=UTC)
+        remaining = (last + timedelta(seconds=wait) - now).total_seconds()
+        if remaining > 0:
+            raise _throttled(session, email, client, max(1, int(remaining + 0.999)))
+    if account_count >= policy.pow_after_failures and not challenge_solved(
+        secret_key=secret_key, email=email, failures=account_count, bits=policy.pow_bits,
+        challenge=pow_challenge, nonce=pow_nonce,
+    ):
+        raise ProofOfWorkRequiredError(
+            Message("このアカウントへのログイン失敗が続いています。確認の計算をしてから再度送信してください",
+                    "this account has had many failed logins: solve the proof-of-work challenge and retry"),
+            challenge=issue_challenge(secret_key=secret_key, email=email, failures=account_count,
+                                      bits=policy.pow_bits),
+            bits=policy.pow_bits,
+        )
+
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    new_hash = _hasher.hash(password) if ok and user and _hasher.check_needs_rehash(user.password_hash) else None
+
     if user is None or not ok or not user.is_active:
-        session.add(LoginFailure(email=email, client=client[:64]))
+        session.add(LoginFailure(email=email, client=client))
         audit.record(session, actor=None, action="auth.login_failed", target_type="user",
                      target_id=email, detail={"client": client})
         raise LoginFailedError(
             Message("メールアドレスまたはパスワードが違います", "wrong e-mail address or password")
         )
-    session.execute(delete(LoginFailure).where(LoginFailure.email == email))
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    session.execute(delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.client == client))
+    if new_hash is not None:
+        user.password_hash = new_hash
     audit.record(session, actor=user, action="auth.login", target_type="user", target_id=user.id,
                  detail={"client": client})
     return user
@@ -136,27 +248,70 @@ def end_session(*, session: Session, web_session: WebSession, user: User) -> Non
     audit.record(session, actor=user, action="auth.logout", target_type="user", target_id=user.id)
 
 
-def create_api_token(*, session: Session, user: User, name: str, secret_key: str) -> tuple[ApiToken, str]:
-    """A new bearer token for `user`; the raw value is returned once and never stored."""
+def create_api_token(
+    *,
+    session: Session,
+    user: User,
+    name: str,
+    secret_key: str,
+    scopes: Sequence[str] | None = None,
+    expires_in_days: int = TOKEN_DEFAULT_DAYS,
+    site_id: int | None = None,
+) -> tuple[ApiToken, str]:
+    """A new bearer token for `user`; the raw value is returned once and never stored.
+
+    `scopes` None means every scope (server-side callers: the CLI, tests); the API asks for them.
+    A token expires after `expires_in_days` (at most a year) and, with `site_id`, sees one site.
+    """
+    granted = scopes_service.parse(scopes) if scopes is not None else scopes_service.catalogue().all
+    if not 1 <= expires_in_days <= TOKEN_MAX_DAYS:
+        raise field_error("expires_in_days", f"1〜{TOKEN_MAX_DAYS}日で指定してください",
+                          f"must be between 1 and {TOKEN_MAX_DAYS} days")
+    if site_id is not None and session.get(Site, site_id) is None:
+        raise field_error("site_id", "拠点が見つかりません", "unknown site")
     raw = "ksh_" + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, name=name, token_hash=keyed_hash(secret_key, raw))
+    row = ApiToken(user_id=user.id, name=name, token_hash=keyed_hash(secret_key, raw), scopes=" ".join(granted),
+                   expires_at=utcnow() + timedelta(days=expires_in_days), site_id=site_id)
     session.add(row)
     session.flush()
     audit.record(session, actor=user, action="auth.token_created", target_type="api_token",
-                 target_id=row.id, detail={"name": name})
+                 target_id=row.id, detail={"name": name, "scopes": list(granted), "site_id": site_id,
+                                           "expires_at": row.expires_at.isoformat()})
     return row, raw
 
 
-# Built once (per request only the HMAC is bound): a bearer request costs one indexed lookup, no argon2.
-_TOKEN_USER = select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+# Built once (per request only the HMAC and the time are bound): one indexed lookup, no argon2.
+_TOKEN_USER = select(User, ApiToken).join(ApiToken, ApiToken.user_id == User.id).where(
     ApiToken.token_hash == bindparam("token_hash"),
     ApiToken.revoked_at.is_(None),
+    ApiToken.expires_at > bindparam("now"),
     User.is_active.is_(True),
 )
 
 
+def token_auth(*, session: Session, token: str, secret_key: str) -> tuple[User, ApiToken] | None:
+    """The user and the live (unrevoked, unexpired) token row, or None."""
+    found = session.execute(_TOKEN_USER, {"token_hash": keyed_hash(secret_key, token), "now": utcnow()}).first()
+    return (found[0], found[1]) if found is not None else None
+
+
 def token_user(*, session: Session, token: str, secret_key: str) -> User | None:
-    return session.scalar(_TOKEN_USER, {"token_hash": keyed_hash(secret_key, token)})
+    found = token_auth(session=session, token=token, secret_key=secret_key)
+    return found[0] if found is not None else None
+
+
+def end_all_credentials(*, session: Session, user: User, actor: User | None, reason: str) -> None:
+    """End every browser session and revoke every API token of `user` (password or role changed).
+
+    A stolen session or token must not outlive the change that was meant to lock its thief out.
+    """
+    ended = session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    revoked = session.execute(
+        sa_update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
+    )
+    audit.record(session, actor=actor, action="auth.credentials_ended", target_type="user", target_id=user.id,
+                 detail={"reason": reason, "sessions": getattr(ended, "rowcount", 0),
+                         "tokens": getattr(revoked, "rowcount", 0)})
 
 
 def list_api_tokens(*, session: Session, user: User) -> list[ApiToken]:

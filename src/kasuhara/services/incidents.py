@@ -89,6 +89,8 @@ def _check_site(session: Session, actor: User, site_id: int) -> Site:
         raise field_error("site_id", "拠点が見つかりません", "unknown or inactive site")
     if actor.role in {"staff", "supervisor"} and site_id not in access.site_ids(session, actor):
         raise field_error("site_id", "所属していない拠点です", "you do not belong to this site")
+    if access.token_site(actor) not in (None, site_id):
+        raise field_error("site_id", "このAPIトークンは別の拠点用です", "this API token is for another site")
     return site
 
 

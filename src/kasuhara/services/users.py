@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from kasuhara.services import audit
 from kasuhara.services._util import choice, field_error, get_or_404, required_text
-from kasuhara.services.auth import hash_password
+from kasuhara.services.auth import end_all_credentials, hash_password
 from kasuhara.store.models.sites import Site
 from kasuhara.store.models.users import ROLES, User, user_sites
 
@@ -64,8 +64,10 @@ def create(
     choice("role", role, ROLES)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise field_error("email", "このメールアドレスは登録済みです", "this e-mail address is already registered")
-    user = User(email=email, display_name=required_text("display_name", display_name), role=role,
-                password_hash=password_hash or hash_password(password), is_active=True)
+    display_name = required_text("display_name", display_name)
+    user = User(email=email, display_name=display_name, role=role,
+                password_hash=password_hash or hash_password(password, identifiers=(email, display_name)),
+                is_active=True)
     session.add(user)
     session.flush()
     _set_sites(session, user, site_ids)
@@ -90,17 +92,22 @@ def update(
     if display_name is not None:
         user.display_name = changes["display_name"] = required_text("display_name", display_name)
     if role is not None:
-        user.role = changes["role"] = choice("role", role, ROLES)
+        choice("role", role, ROLES)
+        if role != user.role:
+            user.role = changes["role"] = role
     if is_active is not None:
         if user.id == actor.id and not is_active:
             raise field_error("is_active", "自分自身は無効にできません", "you cannot deactivate yourself")
         user.is_active = changes["is_active"] = is_active
     if password is not None:
-        user.password_hash = hash_password(password)
+        user.password_hash = hash_password(password, identifiers=(user.email, user.display_name))
         changes["password"] = "changed"
     if site_ids is not None:
         _set_sites(session, user, site_ids)
         changes["site_ids"] = sorted(set(site_ids))
     audit.record(session, actor=actor, action="user.update", target_type="user", target_id=user.id,
                  detail=changes)
+    ended = [key for key in ("password", "role") if key in changes] + (["deactivated"] if is_active is False else [])
+    if ended:
+        end_all_credentials(session=session, user=user, actor=actor, reason="+".join(ended))
     return user

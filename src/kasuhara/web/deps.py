@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from kasuhara.config import Settings
 from kasuhara.services import auth as auth_service
+from kasuhara.services import scopes
 from kasuhara.services.access import DENIED
 from kasuhara.store.blobs import EvidenceStore
 from kasuhara.store.engine import release_connection
@@ -101,13 +102,17 @@ def resolve_auth(request: Request, session: SessionDep, settings: SettingsDep) -
 def _resolve_auth(request: Request, session: Session, settings: Settings) -> AuthResult:
     token = bearer_token(request)
     if token is not None:
-        user = auth_service.token_user(session=session, token=token, secret_key=settings.secret_key)
-        return AuthResult(user=user, via="bearer" if user else "", bearer_invalid=user is None)
+        found = auth_service.token_auth(session=session, token=token, secret_key=settings.secret_key)
+        if found is None:
+            return AuthResult(user=None, bearer_invalid=True)
+        user, api_token = found
+        user.token_site_id = api_token.site_id  # type: ignore[attr-defined]  # read by kasuhara.services.access
+        return AuthResult(user=user, via="bearer", api_token=api_token)
     cookie = request.cookies.get(settings.session_cookie_name)
     if cookie:
-        found = auth_service.session_user(session=session, token=cookie, secret_key=settings.secret_key)
-        if found is not None:
-            user, web_session = found
+        signed_in = auth_service.session_user(session=session, token=cookie, secret_key=settings.secret_key)
+        if signed_in is not None:
+            user, web_session = signed_in
             request.state.csrf_token = web_session.csrf_token
             return AuthResult(user=user, via="cookie", web_session=web_session)
     return AuthResult(user=None)
@@ -120,12 +125,27 @@ async def get_optional_user(request: Request, auth: AuthDep) -> User | None:
     """The signed-in user or None; cookie requests with unsafe methods must carry the CSRF token."""
     if auth.bearer_invalid:
         raise _error(401, "APIトークンが無効です", "invalid API token", {"WWW-Authenticate": "Bearer"})
+    if auth.via == "bearer":
+        _check_scope(request, auth)
     if auth.via == "cookie" and request.method not in SAFE_METHODS:
         assert auth.web_session is not None
         if not csrf_matches(auth.web_session.csrf_token, await submitted_csrf(request)):
             raise _error(403, "CSRFトークンがありません、または一致しません", "missing or wrong CSRF token")
     request.state.user = auth.user
     return auth.user
+
+
+def _check_scope(request: Request, auth: AuthResult) -> None:
+    """A bearer token may call a route only with the scope its tag and method need (403 otherwise)."""
+    assert auth.api_token is not None
+    route = request.scope.get("route")
+    needed = scopes.catalogue().required(getattr(route, "tags", None) or (), request.method)
+    if needed == "":
+        return
+    if needed is None or needed not in auth.api_token.scope_list:
+        what = needed or "—"
+        raise _error(403, f"このAPIトークンにはこの操作の権限 (スコープ {what}) がありません",
+                     f"this API token lacks the scope for this operation ({what})")
 
 
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]

@@ -22,7 +22,7 @@ from kasuhara.errors import (
     NotInForceError,
     PermissionDeniedError,
 )
-from kasuhara.services.auth import LoginFailedError, LoginThrottledError
+from kasuhara.services.auth import LoginFailedError, LoginThrottledError, ProofOfWorkRequiredError
 from kasuhara.services.evidence import EvidenceTooLargeError
 
 _PYDANTIC_JA = {
@@ -82,7 +82,14 @@ async def kasuhara_error(_request: Request, exc: Exception) -> JSONResponse:
             for p in exc.problems
         ]
         return JSONResponse({"detail": detail}, status_code=status)
-    return JSONResponse(_body(exc.message.ja, exc.message.en), status_code=status)
+    body = _body(exc.message.ja, exc.message.en)
+    headers: dict[str, str] = {}
+    if isinstance(exc, ProofOfWorkRequiredError):
+        body["pow"] = {"challenge": exc.challenge, "bits": exc.bits,
+                       "rule": "sha256(challenge + ':' + nonce) starts with `bits` zero bits; resend with pow_nonce"}
+    elif isinstance(exc, LoginThrottledError) and exc.retry_after:
+        headers["Retry-After"] = str(exc.retry_after)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 async def validation_error(_request: Request, exc: Exception) -> JSONResponse:

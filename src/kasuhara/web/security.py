@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from fastapi import Request, Response
 
 from kasuhara.config import Settings
-from kasuhara.store.models.users import User, WebSession
+from kasuhara.store.models.users import ApiToken, User, WebSession
 
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
@@ -31,6 +31,7 @@ class AuthResult:
     via: str = ""
     web_session: WebSession | None = None
     bearer_invalid: bool = False
+    api_token: ApiToken | None = None
 
 
 def bearer_token(request: Request) -> str | None:

@@ -58,6 +58,15 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    scopes: Mapped[str] = mapped_column(String(500), default="")
+    """Space-separated scope ids (`cases:read cases:write`), see `kasuhara.services.scopes`."""
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), nullable=True)
+    """When set, the token sees and changes only this site's cases."""
+
+    @property
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()
 
 
 class LoginFailure(Base):

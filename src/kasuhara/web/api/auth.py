@@ -17,9 +17,10 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import Field
 
-from kasuhara.errors import PermissionDeniedError
+from kasuhara.errors import Message, PermissionDeniedError
 from kasuhara.services import auth as auth_service
-from kasuhara.store.models.users import User
+from kasuhara.store.models.users import ApiToken, User
+from kasuhara.store.types import utcnow
 from kasuhara.web.api._common import ERRORS, IdPath, InputSchema, Schema, Text
 from kasuhara.web.deps import AuthDep, CurrentUser, SessionDep, SettingsDep
 from kasuhara.web.security import (
@@ -38,6 +39,8 @@ LOGIN_CSRF_COOKIE = "csrftoken"
 class LoginIn(InputSchema):
     email: Annotated[Text, Field(min_length=1, max_length=254)]
     password: Annotated[Text, Field(min_length=1, max_length=1024)]
+    pow_challenge: Annotated[Text, Field(max_length=200, description="429で返された課題 / challenge from a 429")] = ""
+    pow_nonce: Annotated[Text, Field(max_length=64, description="課題の解 / its solution")] = ""
 
 
 class UserOut(Schema):
@@ -59,6 +62,10 @@ class MeOut(Schema):
 
 class TokenIn(InputSchema):
     name: Annotated[Text, Field(min_length=1, max_length=100)]
+    scopes: Annotated[list[Annotated[Text, Field(max_length=50)]], Field(
+        min_length=1, max_length=50, description="例 / e.g. cases:read, cases:write, calls:write")]
+    expires_in_days: Annotated[int, Field(ge=1, le=auth_service.TOKEN_MAX_DAYS)] = auth_service.TOKEN_DEFAULT_DAYS
+    site_id: Annotated[int | None, Field(ge=1, le=2**31 - 1, description="この拠点だけ / this site only")] = None
 
 
 class TokenOut(Schema):
@@ -66,6 +73,14 @@ class TokenOut(Schema):
     name: str
     created_at: datetime
     revoked_at: datetime | None
+    expires_at: datetime
+    scopes: list[str]
+    site_id: int | None
+
+    @classmethod
+    def of(cls, row: ApiToken) -> TokenOut:
+        return cls(id=row.id, name=row.name, created_at=row.created_at, revoked_at=row.revoked_at,
+                   expires_at=row.expires_at, scopes=row.scope_list, site_id=row.site_id)
 
 
 class NewTokenOut(TokenOut):
@@ -76,7 +91,7 @@ class NewTokenOut(TokenOut):
 def login(body: LoginIn, request: Request, response: Response, session: SessionDep,
           settings: SettingsDep) -> LoginOut:
     """ログイン (セッションCookieを発行) / log in: sets the session cookie, returns the CSRF token."""
-    user = _authenticate(session, settings, request, body.email, body.password)
+    user = _authenticate(session, settings, request, body.email, body.password, body.pow_challenge, body.pow_nonce)
     token, csrf = auth_service.start_session(
         session=session, user=user, secret_key=settings.secret_key,
         max_age_seconds=settings.session_max_age_seconds,
@@ -87,11 +102,12 @@ def login(body: LoginIn, request: Request, response: Response, session: SessionD
 
 
 def _authenticate(session: SessionDep, settings: SettingsDep, request: Request, email: str,
-                  password: str) -> User:
+                  password: str, pow_challenge: str = "", pow_nonce: str = "") -> User:
     try:
         return auth_service.authenticate(
             session=session, email=email, password=password, client=client_label(request),
-            max_failures=settings.login_max_failures, window_seconds=settings.login_window_seconds,
+            secret_key=settings.secret_key, policy=settings.login_policy,
+            pow_challenge=pow_challenge, pow_nonce=pow_nonce,
         )
     except PermissionDeniedError:
         session.commit()  # keep the failure count and its audit entry
@@ -107,6 +123,8 @@ def login_form(
     password: Annotated[Text, Form(max_length=1024)] = "",
     csrf_token: Annotated[Text, Form(max_length=200)] = "",
     next: Annotated[Text, Form(max_length=2000)] = "/",
+    pow_challenge: Annotated[Text, Form(max_length=200)] = "",
+    pow_nonce: Annotated[Text, Form(max_length=64)] = "",
 ) -> RedirectResponse:
     """フォームからのログイン (303リダイレクト) / form login for the web pages (303 redirect)."""
     target = safe_next(next)
@@ -115,7 +133,9 @@ def login_form(
     if not expected or not csrf_matches(expected, csrf_token):
         return RedirectResponse(failed.format("csrf"), status_code=303)
     try:
-        user = _authenticate(session, settings, request, email, password)
+        user = _authenticate(session, settings, request, email, password, pow_challenge, pow_nonce)
+    except auth_service.ProofOfWorkRequiredError as exc:
+        return RedirectResponse(failed.format("pow") + "&challenge=" + quote(exc.challenge, safe=""), status_code=303)
     except auth_service.LoginThrottledError:
         return RedirectResponse(failed.format("throttled"), status_code=303)
     except PermissionDeniedError:
@@ -154,17 +174,29 @@ def me(user: CurrentUser, auth: AuthDep) -> MeOut:
 @router.get("/tokens", response_model=list[TokenOut])
 def list_tokens(user: CurrentUser, session: SessionDep) -> list[TokenOut]:
     """自分のAPIトークン一覧 / your API tokens."""
-    return [TokenOut.model_validate(t) for t in auth_service.list_api_tokens(session=session, user=user)]
+    return [TokenOut.of(t) for t in auth_service.list_api_tokens(session=session, user=user)]
 
 
 @router.post("/tokens", response_model=NewTokenOut, status_code=201)
-def create_token(body: TokenIn, user: CurrentUser, session: SessionDep, settings: SettingsDep) -> NewTokenOut:
-    """APIトークンを発行 (値は一度だけ表示) / create an API token; its value is shown once."""
+def create_token(body: TokenIn, user: CurrentUser, auth: AuthDep, session: SessionDep,
+                 settings: SettingsDep) -> NewTokenOut:
+    """APIトークンを発行 (ログイン直後のブラウザのみ・値は一度だけ表示) / create an API token.
+
+    Only from a browser session whose login is recent (`token_mint_login_age_seconds`): a token
+    never mints tokens, so revoking a stolen token ends everything its thief made.
+    """
+    login_age = (utcnow() - auth.web_session.created_at).total_seconds() if auth.web_session else None
+    if login_age is None or login_age > settings.token_mint_login_age_seconds:
+        raise PermissionDeniedError(Message(
+            "APIトークンはブラウザで直前にログインしてから発行してください (トークンからは発行できません)",
+            "create API tokens from a browser session right after logging in (a token cannot create tokens)",
+        ))
     row, raw = auth_service.create_api_token(
-        session=session, user=user, name=body.name, secret_key=settings.secret_key
+        session=session, user=user, name=body.name, secret_key=settings.secret_key, scopes=body.scopes,
+        expires_in_days=body.expires_in_days, site_id=body.site_id,
     )
     session.commit()
-    return NewTokenOut(id=row.id, name=row.name, created_at=row.created_at, revoked_at=None, token=raw)
+    return NewTokenOut(**TokenOut.of(row).model_dump(), token=raw)
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut)
@@ -172,7 +204,7 @@ def revoke_token(token_id: IdPath, user: CurrentUser, session: SessionDep) -> To
     """APIトークンを失効 / revoke one of your API tokens."""
     row = auth_service.revoke_api_token(session=session, user=user, token_id=token_id)
     session.commit()
-    return TokenOut.model_validate(row)
+    return TokenOut.of(row)
 
 
 
