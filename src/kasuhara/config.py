@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     login_pow_bits: int = Field(default=16, ge=8, le=28)
     token_mint_login_age_seconds: int = Field(default=15 * 60, ge=60)
     """API tokens are created only from a browser session whose login is at most this old."""
+    audit_key: str | None = None
+    """Key of the audit chain's HMAC; empty means `<data_dir>/audit.key` (made on first start, mode 0600)."""
+    audit_checkpoint_file: Path | None = None
+    """Where signed checkpoints of the audit head go; empty means `<data_dir>/audit-checkpoints.jsonl`."""
     encryption_key: str | None = None
     """Field-level encryption key (used by the consultation and care records); optional."""
     session_cookie_name: str = "kasuhara_session"
@@ -130,6 +134,10 @@ class Settings(BaseSettings):
         """The evidence directory, always set after validation."""
         assert self.evidence_dir is not None
         return self.evidence_dir
+
+    @property
+    def audit_checkpoint_path(self) -> Path:
+        return self.audit_checkpoint_file or self.data_dir / "audit-checkpoints.jsonl"
 
     @property
     def cookie_secure(self) -> bool:

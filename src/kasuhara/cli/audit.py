@@ -29,9 +29,10 @@ def run_verify(args: argparse.Namespace) -> int:
     overrides = {"database_url": args.database_url} if args.database_url else {}
     settings = load_settings(**overrides)
     engine = make_engine(settings.database_url)
+    seal = audit.configure(engine, settings)
     try:
         with make_session_factory(engine)() as session:
-            report = audit.verify(session=session)
+            report = audit.verify(session=session, seal=seal)
     finally:
         engine.dispose()
     if args.format == "json":
@@ -39,6 +40,9 @@ def run_verify(args: argparse.Namespace) -> int:
     elif report.ok:
         print(f"監査ログは改ざんされていません ({report.checked}件)" if args.lang != "en"
               else f"audit log intact ({report.checked} entries)")
+        if seal is None:
+            print("注意: 監査キーがないため、鍵付きハッシュとチェックポイントは確認していません" if args.lang != "en"
+                  else "note: no audit key found, so keyed hashes and checkpoints were not checked")
     else:
         print(f"監査ログの改ざんを検出しました: seq {report.broken_at}: {report.reason}" if args.lang != "en"
               else f"audit log TAMPERED at seq {report.broken_at}: {report.reason}")

@@ -39,6 +39,8 @@ def _apply_company_file(settings: Any) -> None:
 
     limits = load_thresholds(settings.company_settings_file)
     engine = make_engine(settings.database_url)
+    from kasuhara.services import audit as _audit
+    _audit.configure(engine, settings)  # key the audit chain when this instance has a key
     with make_session_factory(engine)() as session:
         company_settings.update(session=session, actor=None, changes=limits.to_dict())
         session.commit()

@@ -43,6 +43,8 @@ def run_scan(args: argparse.Namespace) -> int:
     overrides = {"database_url": args.database_url} if args.database_url else {}
     settings = load_settings(**overrides)
     engine = make_engine(settings.database_url)
+    from kasuhara.services import audit as _audit
+    _audit.configure(engine, settings)  # key the audit chain when this instance has a key
     try:
         with make_session_factory(engine)() as session:
             count = offenders.scan(session, today=today())

@@ -50,6 +50,8 @@ def run_purge(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     engine = make_engine(settings.database_url)
+    from kasuhara.services import audit as _audit
+    _audit.configure(engine, settings)  # key the audit chain when this instance has a key
     try:
         with make_session_factory(engine)() as session:
             counts = privacy.purge(session, today=args.today or japan_today())
@@ -85,6 +87,8 @@ def run_export(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     engine = make_engine(settings.database_url)
+    from kasuhara.services import audit as _audit
+    _audit.configure(engine, settings)  # key the audit chain when this instance has a key
     try:
         with make_session_factory(engine)() as session:
             data = privacy.export(session, cipher=cipher_from_settings(settings), user_id=args.user,

@@ -37,6 +37,8 @@ def run_add(args: argparse.Namespace) -> int:
     settings = load_settings()
     password = os.environ.get(args.password_env) or getpass.getpass("パスワード / password: ")
     engine = make_engine(settings.database_url)
+    from kasuhara.services import audit as _audit
+    _audit.configure(engine, settings)  # key the audit chain when this instance has a key
     try:
         with make_session_factory(engine)() as session:
             site_ids = []
