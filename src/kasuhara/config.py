@@ -27,6 +27,23 @@ DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"
 """Used when no key is set in development; refused in production."""
 
 MIN_SECRET_LENGTH = 32
+MIN_DISTINCT_CHARACTERS = 12
+PUBLISHED_ENCRYPTION_KEYS = frozenset({"development-only-encryption-key-do-not-use-in-production"})
+"""Keys printed in this repository (the development default of the field cipher): never valid in production."""
+
+
+def _check_strong(name: str, value: str) -> None:
+    """A production key: at least 32 characters and not a run of a few repeated ones.
+
+    Generate one with `python -c "import secrets; print(secrets.token_urlsafe(48))"`.
+    """
+    if len(value) < MIN_SECRET_LENGTH or len(set(value)) < MIN_DISTINCT_CHARACTERS:
+        raise ValueError(
+            f"{name} は{MIN_SECRET_LENGTH}文字以上のランダムな値にしてください "
+            f"(例: python -c \"import secrets; print(secrets.token_urlsafe(48))\") / "
+            f"{name} must be a random value of at least {MIN_SECRET_LENGTH} characters "
+            f"(e.g. python -c \"import secrets; print(secrets.token_urlsafe(48))\")"
+        )
 
 
 class _FileSource(PydanticBaseSettingsSource):
@@ -120,11 +137,16 @@ class Settings(BaseSettings):
                     "KASUHARA_SECRET_KEY を設定してください (本番環境では必須) / "
                     "set KASUHARA_SECRET_KEY: required outside development"
                 )
-            if len(self.secret_key) < MIN_SECRET_LENGTH:
+            _check_strong("KASUHARA_SECRET_KEY", self.secret_key)
+            if not self.encryption_key or self.encryption_key in PUBLISHED_ENCRYPTION_KEYS:
                 raise ValueError(
-                    f"KASUHARA_SECRET_KEY は{MIN_SECRET_LENGTH}文字以上にしてください / "
-                    f"KASUHARA_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters"
+                    "KASUHARA_ENCRYPTION_KEY を設定してください (本番環境では必須: 相談・ケア記録の暗号化に使います。"
+                    "公開されている開発用の鍵は使えません) / set KASUHARA_ENCRYPTION_KEY: required outside "
+                    "development to encrypt consultations and care notes (the published development key is refused)"
                 )
+            _check_strong("KASUHARA_ENCRYPTION_KEY", self.encryption_key)
+            if self.audit_key:
+                _check_strong("KASUHARA_AUDIT_KEY", self.audit_key)
         elif not self.secret_key:
             self.secret_key = DEVELOPMENT_SECRET
         return self

@@ -33,7 +33,7 @@ def test_settings_defaults_and_secrets(tmp_path: Path, monkeypatch: pytest.Monke
         Settings(environment="production", secret_key=DEVELOPMENT_SECRET)
     with pytest.raises(ValidationError):
         Settings(environment="production", secret_key="short")
-    prod = Settings(environment="production", secret_key="x" * 40)
+    prod = Settings(environment="production", secret_key="K7q2-Lm9vX4pR8sT1wZ6yB3nC5dF0gHj", encryption_key="e" + "Q4r7T1u9W3y5A8s2D6f0G4h7J1k3L5z")
     assert prod.cookie_secure
 
 

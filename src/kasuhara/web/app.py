@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 import kasuhara.web.api as api_package
@@ -24,6 +25,7 @@ from kasuhara.services import audit
 from kasuhara.store.blobs import LocalEvidenceStore
 from kasuhara.store.engine import make_engine, make_session_factory
 from kasuhara.web import errors
+from kasuhara.web.headers import DOCS_HTML, SecurityHeaders
 from kasuhara.web.limits import RequestGate, route_rules
 
 API_PREFIX = "/api/v1"
@@ -92,6 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "decisions, customers and the audit log."
         ),
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     engine = make_engine(settings.database_url, pool_size=settings.max_db_sessions, max_overflow=POOL_OVERFLOW)
     app.state.settings = settings
@@ -105,6 +109,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mounted += [("", router) for _n, router in discover_routers(pages_package.__name__, list(pages_package.__path__))]
     app.add_middleware(RequestGate, settings=settings, rules=route_rules(mounted),
                        credentials_valid=_credentials_checker(app))
+    app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
     for prefix, router in mounted:
         app.include_router(router, prefix=prefix)
+
+    @app.get("/docs", include_in_schema=False)
+    async def api_docs() -> HTMLResponse:
+        """Swagger UI served from the package (the default page loads it from a CDN)."""
+        return HTMLResponse(DOCS_HTML)
     return app

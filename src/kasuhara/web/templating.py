@@ -231,12 +231,20 @@ def render(
 def finish(request: Request, response: Response) -> None:
     """Persist the language switch and a freshly made CSRF token on any page response."""
     query_lang = request.query_params.get("lang")
+    secure = _secure_cookies(request)
     if query_lang in LANGS and request.cookies.get(LANG_COOKIE) != query_lang:
-        response.set_cookie(LANG_COOKIE, str(query_lang), max_age=365 * 24 * 3600, samesite="lax", path="/")
+        response.set_cookie(LANG_COOKIE, str(query_lang), max_age=365 * 24 * 3600, samesite="lax", path="/",
+                            secure=secure)
     if getattr(request.state, "csrf_new", False):
         response.set_cookie(
-            CSRF_COOKIE, request.state.csrf_token, httponly=True, samesite="strict", path="/"
+            CSRF_COOKIE, request.state.csrf_token, httponly=True, samesite="strict", path="/", secure=secure
         )
+
+
+def _secure_cookies(request: Request) -> bool:
+    """Secure cookies in production (the session cookie's rule, `Settings.cookie_secure`)."""
+    settings = getattr(request.app.state, "settings", None)
+    return bool(getattr(settings, "cookie_secure", False))
 
 
 def redirect(url: str, *, key: str | None = None, level: str = "success") -> RedirectResponse:
