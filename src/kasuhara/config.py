@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    evidence_orphan_grace_seconds: int = Field(default=120, ge=1)
+    """An evidence file without a row is removed only when older than this (its upload is long over)."""
+    evidence_sweep_interval_seconds: int = Field(default=300, ge=1)
     max_db_sessions: int = Field(default=30, ge=1)
     """Requests holding a database session at once; the rest queue. Keep it below the 40 worker threads."""
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)

@@ -119,6 +119,37 @@ def test_killed_process_leftovers_are_swept(world: World) -> None:
     store.tmp.mkdir(parents=True, exist_ok=True)
     (store.tmp / "dead.part").write_bytes(b"half")
     assert len(_files_on_disk(world)) == 2
-    removed = store.sweep(set(), older_than_seconds=0)
+    restarted = type(store)(store.root)  # the process that stored it is gone
+    removed = restarted.sweep(set(), older_than_seconds=0)
     assert len(removed) == 2 and blob.key in " ".join(removed)
     assert _files_on_disk(world) == []
+
+
+def test_orphans_are_swept_on_a_schedule_not_only_at_start(db_url: str, tmp_path: Path) -> None:
+    import os
+    import time
+
+    from casefile_world import build_world
+
+    from kasuhara.store.blobs import LocalEvidenceStore
+
+    evidence_dir = tmp_path / "evidence"
+    killed = LocalEvidenceStore(evidence_dir).put(io.BytesIO(b"left by a killed server"), max_bytes=100)
+    worlds = build_world(db_url, tmp_path, evidence_orphan_grace_seconds=30, evidence_sweep_interval_seconds=1)
+    world = next(worlds)  # started within the grace period: the start-up sweep keeps the young file
+    try:
+        path = world.app.state.evidence_store.path(killed.key)
+        assert path.exists()
+        old = time.time() - 60
+        os.utime(path, (old, old))
+        deadline = time.monotonic() + 10
+        while path.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not path.exists(), "the scheduled sweep did not remove the orphan"
+        r = world.call("staff", "POST", f"/api/v1/incidents/{world.incident_a}/evidence",
+                       files={"file": ("a.txt", b"kept evidence\n", "text/plain")})
+        assert r.status_code == 201
+        time.sleep(2.5)
+        assert world.call("staff", "GET", f"/api/v1/evidence/{r.json()['id']}/content").status_code == 200
+    finally:
+        worlds.close()

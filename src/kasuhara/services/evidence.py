@@ -1,7 +1,7 @@
 """Evidence: write-once files on a case, checked against their SHA-256 on every download.
 
-Upload order: the content is stored (temporary file, hashed, flushed, renamed) and sniffed; the
-row is flushed; if anything after storing fails, the stored file is deleted again before the
+Upload order: access is checked and that read transaction ended; the content is stored with no
+transaction open (temporary file, hashed, flushed, renamed) and sniffed; the row is flushed; if anything after storing fails, the stored file is deleted again before the
 error propagates, so a failed upload leaves neither a row nor a file. A process killed between
 the rename and the commit leaves a file without a row, which `EvidenceStore.sweep` removes.
 """
@@ -20,7 +20,9 @@ from kasuhara.services import incidents as incident_service
 from kasuhara.services._util import choice, field_error, get_or_404
 from kasuhara.services.sniff import ALLOWED, sniff
 from kasuhara.store.blobs import CHUNK, BlobTooLargeError, EvidenceStore
+from kasuhara.store.engine import end_if_clean
 from kasuhara.store.models.evidence import EVIDENCE_KINDS, Evidence
+from kasuhara.store.models.incidents import Incident
 from kasuhara.store.models.users import User
 
 
@@ -44,10 +46,13 @@ def upload(
     description: str = "",
     max_bytes: int,
 ) -> Evidence:
-    incident = incident_service.load(session=session, actor=actor, incident_id=incident_id)
-    if not access.can_attach(session, actor, incident):
-        raise access.deny()
+    incident = _check_attach(session, actor, incident_id)
     choice("kind", kind, EVIDENCE_KINDS)
+    # The file is written with no transaction open (on SQLite a transaction is the one writer
+    # lock: a 45 MB upload held every other write for its whole copy and fsync), unless the
+    # caller already has work in this transaction (several files in one page form); the row then
+    # goes in with a short transaction of its own.
+    end_if_clean(session)
     try:
         blob = store.put(stream, max_bytes=max_bytes)
     except BlobTooLargeError as exc:
@@ -79,6 +84,13 @@ def upload(
     return row
 
 
+def _check_attach(session: Session, actor: User, incident_id: int) -> Incident:
+    incident = incident_service.load(session=session, actor=actor, incident_id=incident_id)
+    if not access.can_attach(session, actor, incident):
+        raise access.deny()
+    return incident
+
+
 def _safe_name(filename: str) -> str:
     """The client's file name, for display only: storable text, no path, at most 255 characters."""
     name = filename.replace("\x00", "").replace("\\", "/").rsplit("/", 1)[-1].strip()
@@ -94,6 +106,7 @@ def commit_or_discard(*, session: Session, store: EvidenceStore, row: Evidence) 
         session.rollback()
         store.delete(row.storage_key)
         raise
+    store.settle(row.storage_key)
 
 
 def list_for(*, session: Session, actor: User, incident_id: int) -> list[Evidence]:

@@ -167,6 +167,21 @@ def release_connection(session: Session) -> None:
         session.commit()
 
 
+def end_if_clean(session: Session) -> bool:
+    """Commit a transaction that holds nothing to write (ending it, and its lock); False if it has work.
+
+    For a long step between two parts of a request (storing an upload): a clean transaction is
+    ended so no lock is held during it; one with pending or flushed work is left alone.
+    """
+    if not session.in_transaction():
+        return True
+    pending = session.new or session.dirty or session.deleted or session.info.get(_FLUSHED)
+    if pending or any(session.info.get(key) for key in PENDING_INFO_KEYS):
+        return False
+    session.commit()
+    return True
+
+
 release_writer = release_connection
 """The former name (SQLite only needed it first)."""
 

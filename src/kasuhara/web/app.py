@@ -7,12 +7,14 @@ editing this file. Modules whose name starts with `_` are helpers and are skippe
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import pkgutil
 import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
@@ -45,17 +47,38 @@ def discover_routers(package_name: str, path: list[str]) -> list[tuple[str, APIR
     return found
 
 
-def _sweep_orphans(app: FastAPI) -> None:
-    """Remove evidence files left by a process killed between writing a file and committing its row."""
+def _sweep_orphans(app: FastAPI) -> list[str]:
+    """Remove evidence files left by a process killed between writing a file and committing its row.
+
+    Files are listed first, then the rows read: a file whose row commits in between is known by
+    then. Only files older than the grace period go, and never one this process is committing.
+    """
     from kasuhara.store.models.evidence import Evidence
 
+    store = app.state.evidence_store
+    grace = app.state.settings.evidence_orphan_grace_seconds
+    candidates = store.candidates(older_than_seconds=grace) if hasattr(store, "candidates") else None
+    if candidates == []:
+        return []
     try:
         with app.state.session_factory() as session:
             keys = set(session.scalars(select(Evidence.storage_key)))
+            session.commit()
     except Exception:  # no schema yet (fresh database before `db upgrade`): nothing to sweep
-        return
-    # At start-up nothing is being uploaded yet; a minute's margin covers a sibling worker starting at once.
-    app.state.evidence_store.sweep(keys, older_than_seconds=60)
+        return []
+    removed: list[str] = store.sweep(keys, older_than_seconds=grace, candidates=candidates)
+    return removed
+
+
+async def _sweep_on_schedule(app: FastAPI) -> None:
+    """Sweep again every `evidence_sweep_interval_seconds` (a restart within the grace period leaves
+    the killed process's files to this schedule)."""
+    while True:
+        await asyncio.sleep(app.state.settings.evidence_sweep_interval_seconds)
+        try:
+            await anyio.to_thread.run_sync(_sweep_orphans, app)
+        except Exception:  # a failed sweep must not stop the next one
+            continue
 
 
 def _credentials_checker(app: FastAPI) -> Callable[[str | None, str | None], bool]:
@@ -82,8 +105,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         _sweep_orphans(app)
-        yield
-        app.state.engine.dispose()
+        sweeper = asyncio.create_task(_sweep_on_schedule(app))
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            app.state.engine.dispose()
 
     app = FastAPI(
         title="kasuhara API",
