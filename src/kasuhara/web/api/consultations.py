@@ -3,14 +3,18 @@
 Anonymous consulters use `/consultations/anonymous/*` with the report key and passphrase in the
 JSON body (never in a URL, so never in an access log). These endpoints do not read the session
 cookie or any request metadata at all, and their requests are dropped from the server's access
-log (see `AnonymousAccessLogFilter`). Failed attempts are throttled per key (in the database) and
-globally per process, never per IP address, since keeping addresses is what must not happen.
+log (see `AnonymousAccessLogFilter`). Failed attempts are throttled per key (in memory and, with a
+day lock, in the database), never per IP address, since keeping addresses is what must not happen,
+and never for everyone at once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import re
+import secrets
 import threading
 import time
 from collections import deque
@@ -60,33 +64,57 @@ def install_log_filter() -> None:
 install_log_filter()
 
 
-class _GlobalThrottle:
-    """At most `limit` failed anonymous logins per minute in this process (no address is kept)."""
+class _KeyThrottle:
+    """At most `limit` failed opens per report key per minute, in this process.
 
-    def __init__(self, limit: int = 30, window: float = 60.0) -> None:
-        self.limit, self.window = limit, window
-        self._fails: deque[float] = deque()
+    Per key, so a flood of wrong attempts (on other keys, or random ones) never blocks another
+    consulter: the old process-wide limit let 30 wrong tries lock every anonymous consulter out
+    for a minute. Keys are remembered only as an HMAC under a per-process random salt (never the
+    key itself, never an address), and the table is bounded. Guessing a passphrase for one key
+    is slowed here and stopped by the day lock in the database (`MAX_FAILED_ATTEMPTS`).
+    """
+
+    def __init__(self, limit: int = 5, window: float = 60.0, max_keys: int = 50_000) -> None:
+        self.limit, self.window, self.max_keys = limit, window, max_keys
+        self._fails: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
+        self._salt = secrets.token_bytes(32)
 
-    def _trim(self, now: float) -> None:
-        while self._fails and now - self._fails[0] > self.window:
-            self._fails.popleft()
+    def _bucket(self, report_key: str) -> str:
+        normal = re.sub(r"[\s-]", "", report_key).upper()
+        return hmac.new(self._salt, normal.encode(), hashlib.sha256).hexdigest()[:32]
 
-    def blocked(self) -> bool:
+    def _recent(self, bucket: str, now: float) -> deque[float] | None:
+        fails = self._fails.get(bucket)
+        while fails and now - fails[0] > self.window:
+            fails.popleft()
+        if fails is not None and not fails:
+            del self._fails[bucket]
+            return None
+        return fails
+
+    def blocked(self, report_key: str) -> bool:
         with self._lock:
-            self._trim(time.monotonic())
-            return len(self._fails) >= self.limit
+            fails = self._recent(self._bucket(report_key), time.monotonic())
+            return fails is not None and len(fails) >= self.limit
 
-    def fail(self) -> None:
+    def fail(self, report_key: str) -> None:
         with self._lock:
-            self._fails.append(time.monotonic())
+            now = time.monotonic()
+            bucket = self._bucket(report_key)
+            if bucket not in self._fails and len(self._fails) >= self.max_keys:
+                for stale in [b for b in list(self._fails) if self._recent(b, now) is None][: self.max_keys // 10]:
+                    self._fails.pop(stale, None)
+                if len(self._fails) >= self.max_keys:  # all busy: forget the oldest
+                    self._fails.pop(next(iter(self._fails)))
+            self._fails.setdefault(bucket, deque()).append(now)
 
     def reset(self) -> None:
         with self._lock:
             self._fails.clear()
 
 
-THROTTLE = _GlobalThrottle()
+THROTTLE = _KeyThrottle()
 
 ConsultationId = Annotated[str, FastPath(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
                                          max_length=36)]
@@ -192,12 +220,12 @@ def create_anonymous(body: AnonymousIn, session: SessionDep, settings: SettingsD
 
 
 def _open(session: SessionDep, body: KeyIn) -> Any:
-    if THROTTLE.blocked():
+    if THROTTLE.blocked(body.report_key):
         raise _throttled()
     try:
         return svc.open_anonymous(session, report_key=body.report_key, passphrase=body.passphrase, today=today())
     except PermissionDeniedError:
-        THROTTLE.fail()
+        THROTTLE.fail(body.report_key)
         raise
 
 

@@ -103,13 +103,13 @@ async def open_anonymous(request: Request, session: SessionDep, settings: Settin
     if not check_csrf(request, text(form, "csrf_token", 200)):
         return render(request, "consult/return.html", {"errors": field_errors(_csrf_problem(), t),
                                                        "values": {"report_key": key}}, status_code=422)
-    if THROTTLE.blocked():
+    if THROTTLE.blocked(key):
         return render(request, "consult/return.html", {"errors": {"form": t("consult.throttled")},
                                                        "values": {"report_key": key}}, status_code=429)
     try:
         consultation = svc.open_anonymous(session, report_key=key, passphrase=passphrase, today=today())
     except PermissionDeniedError as exc:
-        THROTTLE.fail()
+        THROTTLE.fail(key)
         return render(request, "consult/return.html", {"errors": {"form": exc.text(t.lang)},
                                                        "values": {"report_key": key}}, status_code=403)
     if "body" in form:
