@@ -117,6 +117,7 @@ def seed(url: str, count: int) -> dict[str, Any]:
 def start_server(url: str, workdir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "KASUHARA_DATABASE_URL": url, "KASUHARA_DATA_DIR": str(workdir),
            "KASUHARA_SECRET_KEY": SECRET, "KASUHARA_ENVIRONMENT": "production",
+           "KASUHARA_ENCRYPTION_KEY": secrets.token_urlsafe(40),
            "KASUHARA_SESSION_COOKIE_SECURE": "false"}
     cmd = [sys.executable, "-m", "kasuhara", "serve", "--no-upgrade", "--host", "127.0.0.1", "--port", str(port),
            "--workers", str(workers)]
