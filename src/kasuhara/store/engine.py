@@ -35,6 +35,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    else:  # an in-memory database has one connection per thread: no pool to size
+        kwargs.pop("pool_size", None)
+        kwargs.pop("max_overflow", None)
     engine = create_engine(
         url,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
