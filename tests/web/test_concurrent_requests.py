@@ -26,13 +26,35 @@ def busy_world(db_url: str, tmp_path: Path) -> Iterator[World]:
     yield from build_world(db_url, tmp_path)
 
 
-def test_300_concurrent_reads_and_writes_all_succeed(busy_world: World) -> None:
+@pytest.fixture
+def live_url(busy_world: World) -> Iterator[str]:
+    import socket
+    import threading
+
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(busy_world.app, host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="off", backlog=1024))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_300_concurrent_reads_and_writes_all_succeed(busy_world: World, live_url: str) -> None:
     world = busy_world
     statuses: list[int] = []
 
     async def burst() -> None:
-        transport = httpx.ASGITransport(app=world.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=120) as client:
+        limits = httpx.Limits(max_connections=REQUESTS, max_keepalive_connections=REQUESTS)
+        async with httpx.AsyncClient(base_url=live_url, timeout=120, limits=limits) as client:
 
             async def list_sites() -> None:
                 r = await client.get("/api/v1/sites", headers=world.headers("admin"))

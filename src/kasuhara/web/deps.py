@@ -64,12 +64,20 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 def _session_gate(request: Request) -> asyncio.Semaphore:
-    """The app's admission gate for database sessions, one per event loop (tests run several)."""
-    gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = request.app.state.session_gates
+    return session_gate(request.app)
+
+
+def session_gate(app: Any) -> asyncio.Semaphore:
+    """The app's admission gate for database sessions, one per event loop (tests run several).
+
+    Everything that opens a session for a request takes it: the request's own session and the
+    request gate's credential check before the body is read.
+    """
+    gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = app.state.session_gates
     loop = asyncio.get_running_loop()
     gate = gates.get(loop)
     if gate is None:
-        gate = gates[loop] = asyncio.Semaphore(request.app.state.settings.max_db_sessions)
+        gate = gates[loop] = asyncio.Semaphore(app.state.settings.max_db_sessions)
     return gate
 
 

@@ -118,12 +118,12 @@ class RequestGate:
         if length.isdigit() and int(length) > cap:
             await _too_large(cap)(scope, receive, send)
             return
-        if rule is not None and rule.needs_user and not await self._signed_in(headers):
+        if rule is not None and rule.needs_user and not await self._signed_in(scope, headers):
             await _unauthenticated()(scope, receive, send)
             return
         await self._limited(scope, receive, send, cap)
 
-    async def _signed_in(self, headers: dict[bytes, bytes]) -> bool:
+    async def _signed_in(self, scope: Scope, headers: dict[bytes, bytes]) -> bool:
         authorization = headers.get(b"authorization", b"").decode("latin-1")
         scheme, _, value = authorization.partition(" ")
         token = value.strip() if scheme.lower() == "bearer" and value.strip() else None
@@ -131,7 +131,10 @@ class RequestGate:
             self.settings.session_cookie_name)
         if token is None and not cookie:
             return False
-        return await anyio.to_thread.run_sync(self.credentials_valid, token, cookie)
+        from kasuhara.web.deps import session_gate
+
+        async with session_gate(scope["app"]):  # a session like any other: counted by the same gate
+            return await anyio.to_thread.run_sync(self.credentials_valid, token, cookie)
 
     async def _limited(self, scope: Scope, receive: Receive, send: Send, cap: int) -> None:
         received = 0
