@@ -136,8 +136,8 @@ def solve_challenge(challenge: str) -> str:
 
 
 def _throttled(session: Session, email: str, client: str, retry_after: int) -> LoginThrottledError:
-    audit.record(session, actor=None, action="auth.login_throttled", target_type="user",
-                 target_id=email, detail={"client": client})
+    """A refused attempt writes nothing: the failures that led here are audited, and a flood of
+    refused attempts must cost no write (on SQLite, no turn at the single writer lock)."""
     error = LoginThrottledError(Message(
         f"ログインの失敗が続いたため、{retry_after}秒後に再度お試しください",
         f"too many failed logins; try again in {retry_after} s",
