@@ -95,7 +95,7 @@ class Settings(BaseSettings):
     """Failed logins per account *and source* before each further try waits 1, 2, 4 ... seconds."""
     login_window_seconds: int = Field(default=15 * 60, ge=1)
     login_source_max_failures: int = Field(default=50, ge=1)
-    """Failed logins from one source (any accounts) before that source is refused for the window."""
+    """Failed logins from one source (any accounts) before logins from it must carry a proof of work."""
     login_pow_after_failures: int = Field(default=10, ge=1)
     """Failed logins of one account (all sources) before a login must carry a solved proof of work."""
     login_pow_bits: int = Field(default=16, ge=8, le=28)

@@ -44,11 +44,15 @@ def test_the_owner_logs_in_from_their_own_place_while_a_guesser_is_slowed(db: Db
     assert _try(db, password=RIGHT, client="198.51.100.1") == "ok"  # the owner, elsewhere
 
 
-def test_a_source_failing_for_many_accounts_is_refused_without_hashing(db: Db) -> None:
+def test_a_source_failing_for_many_accounts_must_prove_work_and_is_not_locked_out(db: Db) -> None:
     for i in range(POLICY.source_max_failures):
         assert _try(db, email=f"random{i}@example.jp", client="203.0.113.50") == "failed"
-    assert _try(db, email="new@example.jp", client="203.0.113.50") == "throttled"
+    assert _try(db, email="new@example.jp", client="203.0.113.50").startswith("pow:")  # no hash computed
     assert _try(db, password=RIGHT, client="198.51.100.1") == "ok"
+    answer = _try(db, password=RIGHT, client="203.0.113.50")  # the owner behind the same address
+    challenge = answer[4:]
+    assert _try(db, password=RIGHT, client="203.0.113.50", challenge=challenge,
+                nonce=auth.solve_challenge(challenge)) == "ok"
 
 
 def test_an_account_failing_from_many_sources_asks_for_proof_of_work_and_the_owner_can_solve_it(db: Db) -> None:

@@ -34,7 +34,7 @@ def _all_paths() -> set[str]:
         if info.name.startswith("_"):
             continue
         module = importlib.import_module(f"kasuhara.web.api.{info.name}")
-        for route in getattr(module, "router").routes:
+        for route in module.router.routes:
             if isinstance(route, APIRoute) and route.include_in_schema:
                 paths.add("/api/v1" + route.path)
     return paths

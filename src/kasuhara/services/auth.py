@@ -70,11 +70,11 @@ class LoginPolicy:
 
     - per account and source: after `free_failures`, each attempt waits 1, 2, 4 ... seconds after
       the last failure (at most the window), so guessing from one place crawls;
-    - per source: after `source_max_failures` failures for any accounts, the source is refused
-      until the window passes (a flood of random e-mails costs no argon2 and no writes);
-    - per account from all sources: after `pow_after_failures`, a login must carry a solved
-      proof-of-work challenge (CAPTCHA-free: the login page solves it in the browser), so a
-      distributed guesser pays CPU for every try while the owner still gets in.
+    - per source: after `source_max_failures` failures for any accounts, and per account from all
+      sources: after `pow_after_failures`, a login must carry a solved proof-of-work challenge
+      (CAPTCHA-free: the login page solves it in the browser). A flood without solutions costs
+      no argon2 and no writes, a guesser pays CPU for every try, and the owner still gets in,
+      even behind a proxy that makes every user look like one source.
     """
 
     window_seconds: int = 15 * 60
@@ -135,7 +135,7 @@ def solve_challenge(challenge: str) -> str:
     return str(counter)
 
 
-def _throttled(session: Session, email: str, client: str, retry_after: int) -> LoginThrottledError:
+def _throttled(retry_after: int) -> LoginThrottledError:
     """A refused attempt writes nothing: the failures that led here are audited, and a flood of
     refused attempts must cost no write (on SQLite, no turn at the single writer lock)."""
     error = LoginThrottledError(Message(
@@ -179,15 +179,14 @@ def authenticate(
     user = session.scalar(select(User).where(User.email == email))
     release_connection(session)
 
-    if source_count >= policy.source_max_failures:
-        raise _throttled(session, email, client, policy.window_seconds)
     if pair_count >= policy.free_failures and pair_last is not None:
         wait = min(2 ** min(pair_count - policy.free_failures, 20), policy.window_seconds)
         last = pair_last if pair_last.tzinfo is not None else pair_last.replace(tzinfo=UTC)
         remaining = (last + timedelta(seconds=wait) - now).total_seconds()
         if remaining > 0:
-            raise _throttled(session, email, client, max(1, int(remaining + 0.999)))
-    if account_count >= policy.pow_after_failures and not challenge_solved(
+            raise _throttled(max(1, int(remaining + 0.999)))
+    under_attack = account_count >= policy.pow_after_failures or source_count >= policy.source_max_failures
+    if under_attack and not challenge_solved(
         secret_key=secret_key, email=email, failures=account_count, bits=policy.pow_bits,
         challenge=pow_challenge, nonce=pow_nonce,
     ):
