@@ -85,6 +85,8 @@ class Settings(BaseSettings):
     evidence_orphan_grace_seconds: int = Field(default=120, ge=1)
     """An evidence file without a row is removed only when older than this (its upload is long over)."""
     evidence_sweep_interval_seconds: int = Field(default=300, ge=1)
+    max_concurrent_logins: int = Field(default=2, ge=1)
+    """Login requests that may hold a database session (and hash a password) at once; the rest wait."""
     max_db_sessions: int = Field(default=30, ge=1)
     """Requests holding a database session at once; the rest queue. Keep it below the 40 worker threads."""
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,14 +52,22 @@ class LoginFailedError(PermissionDeniedError):
 def hash_password(password: str, *, identifiers: Sequence[str] = ()) -> str:
     """argon2id of a password that passes the policy (`kasuhara.services.passwords`)."""
     passwords.check(password, identifiers=identifiers)
-    return _hasher.hash(password)
+    with HASH_SLOTS:
+        return _hasher.hash(password)
+
+
+HASH_SLOTS = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
+"""Password hashes computed at once in this process: at most half the cores, so a login flood
+(argon2 is tens of milliseconds of CPU each) queues behind itself and leaves the rest of the
+machine to everyone else's requests."""
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    with HASH_SLOTS:
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 def keyed_hash(secret_key: str, token: str) -> str:
@@ -199,7 +209,10 @@ def authenticate(
         )
 
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
-    new_hash = _hasher.hash(password) if ok and user and _hasher.check_needs_rehash(user.password_hash) else None
+    new_hash = None
+    if ok and user and _hasher.check_needs_rehash(user.password_hash):
+        with HASH_SLOTS:
+            new_hash = _hasher.hash(password)
 
     if user is None or not ok or not user.is_active:
         session.add(LoginFailure(email=email, client=client))

@@ -73,12 +73,31 @@ def session_gate(app: Any) -> asyncio.Semaphore:
     Everything that opens a session for a request takes it: the request's own session and the
     request gate's credential check before the body is read.
     """
-    gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = app.state.session_gates
-    loop = asyncio.get_running_loop()
-    gate = gates.get(loop)
+    return _loop_gate(app, "sessions", app.state.settings.max_db_sessions)
+
+
+def _loop_gate(app: Any, name: str, size: int) -> asyncio.Semaphore:
+    gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]] = (
+        app.state.session_gates)
+    per_loop = gates.setdefault(asyncio.get_running_loop(), {})
+    gate = per_loop.get(name)
     if gate is None:
-        gate = gates[loop] = asyncio.Semaphore(app.state.settings.max_db_sessions)
+        gate = per_loop[name] = asyncio.Semaphore(size)
     return gate
+
+
+async def login_slot(request: Request) -> AsyncIterator[None]:
+    """Logins wait here, holding nothing, before they take a database session.
+
+    A password hash is tens of milliseconds of CPU; a flood of logins waiting for their turn must
+    not sit on the session gate's places, or it would queue every other request behind it.
+    Declare it before `SessionDep` in a login view.
+    """
+    async with _loop_gate(request.app, "logins", request.app.state.settings.max_concurrent_logins):
+        yield
+
+
+LoginSlot = Annotated[None, Depends(login_slot)]
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -22,7 +22,7 @@ from kasuhara.services import auth as auth_service
 from kasuhara.store.models.users import ApiToken, User
 from kasuhara.store.types import utcnow
 from kasuhara.web.api._common import ERRORS, IdPath, InputSchema, Schema, Text
-from kasuhara.web.deps import AuthDep, CurrentUser, SessionDep, SettingsDep
+from kasuhara.web.deps import AuthDep, CurrentUser, LoginSlot, SessionDep, SettingsDep
 from kasuhara.web.security import (
     clear_session_cookie,
     client_label,
@@ -88,7 +88,7 @@ class NewTokenOut(TokenOut):
 
 
 @router.post("/login", response_model=LoginOut, responses={429: {"description": "throttled"}})
-def login(body: LoginIn, request: Request, response: Response, session: SessionDep,
+def login(body: LoginIn, request: Request, response: Response, _slot: LoginSlot, session: SessionDep,
           settings: SettingsDep) -> LoginOut:
     """ログイン (セッションCookieを発行) / log in: sets the session cookie, returns the CSRF token."""
     user = _authenticate(session, settings, request, body.email, body.password, body.pow_challenge, body.pow_nonce)
@@ -117,6 +117,7 @@ def _authenticate(session: SessionDep, settings: SettingsDep, request: Request, 
 @router.post("/session", response_class=RedirectResponse, status_code=303)
 def login_form(
     request: Request,
+    _slot: LoginSlot,
     session: SessionDep,
     settings: SettingsDep,
     email: Annotated[Text, Form(max_length=254)] = "",
