@@ -9,8 +9,8 @@ This ASGI layer sits in front of the routes and decides from the path alone:
   routes, a modest one for every other JSON or form route; an announced `Content-Length` over
   the cap is a 413 at once, and a chunked body is counted as it streams and cut at the cap;
 - whether the route needs a signed-in caller (it depends on `CurrentUser`, or takes files):
-  such a request that carries no valid session cookie or bearer token gets its 401 before one
-  byte of the body is read.
+  such a request with a large or chunked body that carries no valid session cookie or bearer
+  token gets its 401 before one byte of the body is read (small bodies are read as usual).
 
 A plain ASGI class rather than `@app.middleware("http")`: Starlette's `BaseHTTPMiddleware` runs
 every request through an extra task and memory streams.
@@ -41,6 +41,10 @@ SMALL_BODY_PREFIXES = ("/api/v1/auth/",)
 PAGE_UPLOAD_PATHS = ("/report", "/cases/{incident_id}/evidence")
 """Page routes that read files from `request.form()` themselves (not visible in their signature)."""
 MULTIPART_OVERHEAD = 1024 * 1024
+PRECHECK_ABOVE_BYTES = 64 * 1024
+"""Bodies announced at most this big are read as usual (the view's own authentication answers
+401): checking credentials first would cost every small JSON write a second look-up. Larger or
+chunked bodies are refused before a byte is read unless the caller is signed in."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,8 @@ class RequestGate:
         if length.isdigit() and int(length) > cap:
             await _too_large(cap)(scope, receive, send)
             return
-        if rule is not None and rule.needs_user and not await self._signed_in(scope, headers):
+        small = length.isdigit() and int(length) <= PRECHECK_ABOVE_BYTES
+        if rule is not None and rule.needs_user and not small and not await self._signed_in(scope, headers):
             await _unauthenticated()(scope, receive, send)
             return
         await self._limited(scope, receive, send, cap)
