@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     """None means: secure cookies in production, plain in development (http://127.0.0.1)."""
     company_settings_file: Path | None = None
     """Optional YAML/JSON with a `thresholds:` section, applied by `kasuhara db upgrade`."""
+    live_broker_url: str = ""
+    """Live calls across several app processes: `redis://127.0.0.1:6379/0`; empty = in this process only."""
 
     @classmethod
     def settings_customise_sources(

@@ -1,0 +1,100 @@
+"""The contract of a call bus, and the per-process fan-out both buses share."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from kasuhara.live.model import CallState
+
+Event = dict[str, Any]
+QUEUE_LIMIT = 10_000
+"""A subscriber this far behind is cut off (it reconnects and replays from its last event id)."""
+
+
+@dataclass(frozen=True)
+class Delivered:
+    id: str
+    event: Event
+
+
+class Subscription:
+    """One listener's queue; `overflowed` means it fell behind and must reconnect."""
+
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[Delivered | None] = asyncio.Queue(QUEUE_LIMIT)
+        self.overflowed = False
+        self.prefix: list[Delivered] = []  # a replay, delivered before the queue
+
+    def offer(self, item: Delivered) -> None:
+        if self.overflowed:
+            return
+        try:
+            self.queue.put_nowait(item)
+        except asyncio.QueueFull:
+            self.end()
+
+    def end(self) -> None:
+        """Stop the listener (its stream ends; a client reconnects with its last event id)."""
+        self.overflowed = True
+        self.queue = asyncio.Queue(1)
+        self.queue.put_nowait(None)
+
+    async def events(self) -> AsyncIterator[Delivered]:
+        """The replay, then new events; an event the replay already gave is skipped."""
+        seen = (-1, -1)
+        while self.prefix:
+            first = self.prefix.pop(0)
+            seen = event_order(first.id)
+            yield first
+        while True:
+            item = await self.queue.get()
+            if item is None:
+                return
+            if event_order(item.id) <= seen:
+                continue
+            yield item
+
+
+def event_order(event_id: str) -> tuple[int, int]:
+    """Stream ids `<ms>-<n>` in the order they were added."""
+    head, _, tail = event_id.partition("-")
+    try:
+        return int(head), int(tail or 0)
+    except ValueError:
+        return (-1, -1)
+
+
+class FanOut:
+    """The local listeners of one process."""
+
+    def __init__(self) -> None:
+        self.listeners: set[Subscription] = set()
+
+    def publish(self, item: Delivered) -> None:
+        for listener in tuple(self.listeners):
+            listener.offer(item)
+
+
+class CallBus(Protocol):
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def load(self, call_id: str) -> CallState | None:
+        """The call's state (final segments not included when `full` is false on a remote bus)."""
+
+    async def load_full(self, call_id: str) -> CallState | None:
+        """The call's state with every final segment (for the transcript and the incident)."""
+
+    async def commit(self, state: CallState, *, expected_version: int, events: list[Event]) -> bool:
+        """Store `state` and publish `events` at once; False (nothing stored) if the call moved on."""
+
+    async def live_ids(self) -> list[str]: ...
+
+    async def subscribe(self, *, after: str | None = None) -> Subscription:
+        """Events after `after` (an event id), then every new one, until `unsubscribe`."""
+
+    def unsubscribe(self, subscription: Subscription) -> None: ...

@@ -1,0 +1,65 @@
+"""The embedded bus: state in a dict, events to this process's listeners, a replay window.
+
+Nothing to start and nothing shared: one app process. Calls are lost when the process stops
+(the database keeps each call's row and, once it ended, its transcript).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from kasuhara.calls_bus.base import Delivered, Event, FanOut, Subscription, event_order
+from kasuhara.live.model import CallState
+
+REPLAY = 20_000
+
+
+class MemoryBus:
+    def __init__(self) -> None:
+        self.states: dict[str, CallState] = {}
+        self.fanout = FanOut()
+        self.recent: deque[Delivered] = deque(maxlen=REPLAY)
+        self.counter = 0
+
+    async def open(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        for listener in tuple(self.fanout.listeners):
+            listener.end()
+        self.fanout.listeners.clear()
+
+    async def load(self, call_id: str) -> CallState | None:
+        return self.states.get(call_id)
+
+    async def load_full(self, call_id: str) -> CallState | None:
+        return self.states.get(call_id)
+
+    async def commit(self, state: CallState, *, expected_version: int, events: list[Event]) -> bool:
+        current = self.states.get(state.call_id)
+        if current is not None and current is not state and current.version != expected_version:
+            return False
+        self.states[state.call_id] = state
+        for event in events:
+            self.counter += 1
+            item = Delivered(f"0-{self.counter}", event)
+            self.recent.append(item)
+            self.fanout.publish(item)
+        return True
+
+    async def live_ids(self) -> list[str]:
+        return [k for k, s in self.states.items() if s.status == "live"]
+
+    async def forget(self, call_id: str) -> None:
+        self.states.pop(call_id, None)
+
+    async def subscribe(self, *, after: str | None = None) -> Subscription:
+        sub = Subscription()
+        if after:
+            since = event_order(after)
+            sub.prefix.extend(item for item in self.recent if event_order(item.id) > since)
+        self.fanout.listeners.add(sub)
+        return sub
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        self.fanout.listeners.discard(subscription)

@@ -1,0 +1,148 @@
+"""The shared bus for several app processes: Redis (redis-py's asyncio client).
+
+Per call a hash `kasuhara:call:<id>` holds `version` and the state without its final segments;
+the segments are a list `kasuhara:call:<id>:segments`. Every event goes to one stream,
+`kasuhara:calls:events`. `commit` is one Lua script: it checks the version, writes the state,
+appends the new segments and adds the events, so a process that dies mid-segment leaves either
+all of it or none (and the client, which got no acknowledgement, sends the segment again). Each
+process reads the stream with a blocking XREAD and hands events to its own listeners; a
+listener that reconnects with its last event id replays the stream from there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from typing import Any
+
+import redis.asyncio as aioredis
+
+from kasuhara.calls_bus.base import Delivered, Event, FanOut, Subscription
+from kasuhara.live.model import CallState
+
+PREFIX = "kasuhara:"
+STREAM = PREFIX + "calls:events"
+LIVE = PREFIX + "calls:live"
+STREAM_MAXLEN = 200_000
+ENDED_TTL_SECONDS = 6 * 3600
+
+_COMMIT = """
+local current = redis.call('HGET', KEYS[1], 'version') or '0'
+if current ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'version', ARGV[2], 'state', ARGV[3])
+local nseg = tonumber(ARGV[5])
+for i = 1, nseg do redis.call('RPUSH', KEYS[2], ARGV[5 + i]) end
+if ARGV[4] == 'live' then
+  redis.call('SADD', KEYS[3], ARGV[6 + nseg])
+else
+  redis.call('SREM', KEYS[3], ARGV[6 + nseg])
+  redis.call('EXPIRE', KEYS[1], ARGV[7 + nseg])
+  redis.call('EXPIRE', KEYS[2], ARGV[7 + nseg])
+end
+for i = 8 + nseg, #ARGV do
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', '{maxlen}', '*', 'e', ARGV[i])
+end
+return 1
+""".replace("{maxlen}", str(STREAM_MAXLEN))
+
+
+def _key(call_id: str) -> str:
+    return f"{PREFIX}call:{call_id}"
+
+
+class RedisBus:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        # redis-py's return types are unions of every reply shape: typed as Any at this edge.
+        self.client: Any = aioredis.Redis.from_url(url, decode_responses=True)
+        self.reader: Any = aioredis.Redis.from_url(url, decode_responses=True)
+        self.fanout = FanOut()
+        self.task: asyncio.Task[None] | None = None
+        self.last_id = "$"
+        self.script: Any = None
+
+    async def open(self) -> None:
+        if self.task is not None:
+            return
+        self.script = self.client.register_script(_COMMIT)
+        # Start reading where the stream is now: earlier events are for replays only.
+        info = await self.client.xinfo_stream(STREAM) if await self.client.exists(STREAM) else None
+        self.last_id = info["last-generated-id"] if info else "0-0"
+        self.task = asyncio.create_task(self._read())
+
+    async def close(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.task
+            self.task = None
+        for listener in tuple(self.fanout.listeners):
+            listener.end()
+        self.fanout.listeners.clear()
+        await self.client.aclose()
+        await self.reader.aclose()
+
+    async def _read(self) -> None:
+        while True:
+            try:
+                found = await self.reader.xread({STREAM: self.last_id}, count=1000, block=1000)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the server went away: retry (listeners replay from their last id)
+                await asyncio.sleep(0.5)
+                continue
+            for _stream, entries in found or ():
+                for entry_id, fields in entries:
+                    self.last_id = entry_id
+                    self.fanout.publish(Delivered(entry_id, json.loads(fields["e"])))
+
+    async def load(self, call_id: str) -> CallState | None:
+        raw = await self.client.hget(_key(call_id), "state")
+        if raw is None:
+            return None
+        return CallState.from_dict(json.loads(raw))
+
+    async def load_full(self, call_id: str) -> CallState | None:
+        state = await self.load(call_id)
+        if state is None:
+            return None
+        state.segments = [json.loads(s) for s in await self.client.lrange(_key(call_id) + ":segments", 0, -1)]
+        return state
+
+    async def commit(self, state: CallState, *, expected_version: int, events: list[Event]) -> bool:
+        data = state.to_dict()
+        segments = [json.dumps(s, ensure_ascii=False) for s in data.pop("segments")]
+        argv: list[Any] = [str(expected_version), str(state.version), json.dumps(data, ensure_ascii=False),
+                           state.status, len(segments), *segments, state.call_id, ENDED_TTL_SECONDS,
+                           *(json.dumps(e, ensure_ascii=False) for e in events)]
+        keys = [_key(state.call_id), _key(state.call_id) + ":segments", LIVE, STREAM]
+        ok = await self.script(keys=keys, args=argv)
+        if ok:
+            state.segments = []  # stored; the in-memory state carries only what is new
+        return bool(ok)
+
+    async def live_ids(self) -> list[str]:
+        return sorted(await self.client.smembers(LIVE))
+
+    async def subscribe(self, *, after: str | None = None) -> Subscription:
+        sub = Subscription()
+        self.fanout.listeners.add(sub)  # first: nothing published from now on is missed
+        if after:
+            cursor = after
+            while True:
+                batch = await self.client.xrange(STREAM, min=f"({cursor}", max="+", count=1000)
+                sub.prefix.extend(Delivered(entry_id, json.loads(fields["e"])) for entry_id, fields in batch)
+                if len(batch) < 1000:
+                    break
+                cursor = batch[-1][0]
+        return sub
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        self.fanout.listeners.discard(subscription)
+
+    async def reset(self) -> None:
+        """Delete every key of the live calls (tests and the benchmark start clean)."""
+        keys = [k async for k in self.client.scan_iter(match=PREFIX + "call*")]
+        if keys:
+            await self.client.delete(*keys)

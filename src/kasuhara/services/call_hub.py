@@ -1,0 +1,341 @@
+"""The call hub: the live side of the calls service, one per app process.
+
+Per segment it screens the text (final customer turns), applies it to the call's state machine
+and commits state and events to the bus at once; nothing on this path touches the database.
+Calls are serialised per call id in this process (an asyncio lock) and across processes by the
+bus's version check (a lost race reloads and applies again). A clock task every second prompts
+the time limit and closes idle calls; an indexer follows every event, so any process knows
+every call (the board, the clock) whichever process took its segments.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from anyio import to_thread
+from sqlalchemy.orm import Session
+
+from kasuhara import live
+from kasuhara.calls_bus import CallBus, Subscription
+from kasuhara.errors import ConflictError, InputError, Message, NotFoundError
+from kasuhara.live.loudness import WINDOW_SECONDS, pcm16_to_float, window_levels
+from kasuhara.live.machine import ENDED
+from kasuhara.live.model import CallInfo, CallState, Flag, Segment, _bad
+from kasuhara.live.policy import LivePolicy
+from kasuhara.services import calls as calls_service
+from kasuhara.store.models.users import User
+
+Event = dict[str, Any]
+POLICY_TTL_SECONDS = 30.0
+MAX_BATCH = 500
+UNKNOWN = Message("この通話は開始されていません (call.start を先に送ってください)",
+                  "this call has not been started (send call.start first)")
+
+
+def screen_flags(texts: Sequence[str]) -> list[list[Flag]]:
+    """The screener's behaviours for each text, as flags (through the screener's public API)."""
+    from kasuhara.screen import screen_texts
+
+    return [[Flag(behaviour=b.id, score=b.score, reason=b.reason, evidence=tuple(e.text for e in b.evidence))
+             for b in result.behaviours] for result in screen_texts(list(texts))]
+
+
+@dataclass
+class Known:
+    """What this process knows of a call from the events it saw (enough for the clock and the board)."""
+
+    summary: dict[str, Any]
+    seen_at: float
+
+
+class CallHub:
+    def __init__(self, *, bus: CallBus, session_factory: Callable[[], Session],
+                 clock: Callable[[], float] = time.time, tick_seconds: float = 1.0) -> None:
+        self.bus = bus
+        self.session_factory = session_factory
+        self.clock = clock
+        self.tick_seconds = tick_seconds
+        self.locks: dict[str, asyncio.Lock] = {}
+        self.index: dict[str, Known] = {}
+        self.tasks: list[asyncio.Task[None]] = []
+        self._policy: tuple[float, LivePolicy, dict[str, dict[str, str]]] | None = None
+        self._started = False
+        self._start_lock = asyncio.Lock()
+
+    # --- life cycle ------------------------------------------------------------------------
+
+    async def ensure_started(self) -> None:
+        if self._started:
+            return
+        async with self._start_lock:
+            if self._started:
+                return
+            await self.bus.open()
+            sub = await self.bus.subscribe()
+            for call_id in await self.bus.live_ids():
+                state = await self.bus.load(call_id)
+                if state is not None:
+                    self.index[call_id] = Known(state.summary(self.clock()), self.clock())
+            self.tasks.append(asyncio.create_task(self._follow(sub)))
+            if self.tick_seconds > 0:
+                self.tasks.append(asyncio.create_task(self._clock()))
+            self._started = True
+
+    async def close(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self.tasks.clear()
+        await self.bus.close()
+        self._started = False
+
+    async def _follow(self, sub: Subscription) -> None:
+        async for item in sub.events():
+            event = item.event
+            summary = event.get("summary")
+            call_id = event.get("call_id")
+            if not call_id:
+                continue
+            if summary is not None:
+                self.index[call_id] = Known(summary, self.clock())
+            elif call_id in self.index:
+                self.index[call_id].seen_at = self.clock()
+            if event.get("type") == "call.end":
+                self.index.pop(call_id, None)
+                self.locks.pop(call_id, None)
+
+    async def _clock(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick_seconds)
+            with contextlib.suppress(Exception):
+                await self.tick_all()
+
+    async def tick_all(self) -> int:
+        """Apply the clock to every call that may be due (time prompts, idle close)."""
+        policy, _ = await self.policy()
+        now = self.clock()
+        due = 0
+        for call_id, known in list(self.index.items()):
+            s = known.summary
+            elapsed = now - s["started_at"]
+            limit = s["time_limit_seconds"]
+            prompts = set(s.get("time_prompts", ()))
+            idle = now - max(s.get("last_activity_at", 0.0), known.seen_at) >= policy.idle_close_seconds
+            time_due = (elapsed >= limit * policy.time_warning_share and "time_warning" not in prompts) or (
+                elapsed >= limit and "time_limit" not in prompts)
+            if idle or time_due:
+                due += 1
+                with contextlib.suppress(NotFoundError, ConflictError):
+                    await self._apply(call_id, lambda st, p: live.tick(st, now=self.clock(), policy=p))
+        return due
+
+    # --- policy and the operator's words ---------------------------------------------------
+
+    async def policy(self) -> tuple[LivePolicy, dict[str, dict[str, str]]]:
+        now = time.monotonic()
+        if self._policy is None or now - self._policy[0] > POLICY_TTL_SECONDS:
+            def load() -> tuple[LivePolicy, dict[str, dict[str, str]]]:
+                with self.session_factory() as session:
+                    p = calls_service.policy(session=session)
+                    lines = calls_service.script_lines(session=session, policy_=p)
+                    session.rollback()
+                    return p, lines
+
+            p, lines = await to_thread.run_sync(load)
+            self._policy = (now, p, lines)
+        return self._policy[1], self._policy[2]
+
+    def forget_policy(self) -> None:
+        self._policy = None
+
+    # --- applying inputs -------------------------------------------------------------------
+
+    def _lock(self, call_id: str) -> asyncio.Lock:
+        lock = self.locks.get(call_id)
+        if lock is None:
+            lock = self.locks[call_id] = asyncio.Lock()
+        return lock
+
+    async def _apply(self, call_id: str,
+                     step: Callable[[CallState, LivePolicy], list[Event]]) -> tuple[CallState, list[Event]]:
+        """Load, apply, commit; on a lost race with another process, load again and retry."""
+        policy, lines = await self.policy()
+        async with self._lock(call_id):
+            for _attempt in range(20):
+                state = await self.bus.load(call_id)
+                if state is None:
+                    raise NotFoundError(UNKNOWN)
+                before = state.version
+                work = state.clone()
+                events = step(work, policy)
+                if not events:
+                    return work, []
+                self._finish(work, events, lines)
+                if await self.bus.commit(work, expected_version=before, events=events):
+                    if any(e["type"] == "call.end" for e in events):
+                        await self._record_end(call_id)
+                    return work, events
+                await asyncio.sleep(0.005)
+            raise ConflictError(Message("通話の更新が混み合っています。もう一度送ってください",
+                                        "the call is busy; send it again"))
+
+    def _finish(self, state: CallState, events: list[Event], lines: dict[str, dict[str, str]]) -> None:
+        """Every event names its site (for the board's filter); alerts carry the words to say."""
+        for event in events:
+            event["site_id"] = state.site_id
+            alert = event.get("alert")
+            if alert is not None and alert.get("script") and "say" not in alert:
+                alert["say"] = lines.get(alert["script"], {})
+
+    async def _record_end(self, call_id: str) -> None:
+        full = await self.bus.load_full(call_id)
+        if full is None:
+            return
+
+        def write() -> None:
+            with self.session_factory() as session:
+                calls_service.record_end(session=session, state=full)
+                session.commit()
+
+        await to_thread.run_sync(write)
+
+    async def start(self, *, actor: User, call_id: str, info: CallInfo) -> tuple[CallState, bool]:
+        """`call.start`: a new call, or the same call resumed after a reconnect (returns resumed=True)."""
+        await self.ensure_started()
+        live.check_call_id(call_id)
+        existing = await self.bus.load(call_id)
+        if existing is not None:
+            if existing.status != "live":
+                raise ConflictError(ENDED)
+            if existing.site_id != info.site_id:
+                raise InputError([_bad("call.site_id", "再接続の拠点が最初と違います",
+                                                  "a resumed call must keep its site")])
+            return existing, True
+
+        def context() -> calls_service.StartContext:
+            with self.session_factory() as session:
+                ctx = calls_service.start_context(session=session, actor=actor, info=info)
+                session.rollback()
+                return ctx
+
+        ctx = await to_thread.run_sync(context)
+        _, lines = await self.policy()
+        async with self._lock(call_id):
+            if await self.bus.load(call_id) is not None:
+                state = await self.bus.load(call_id)
+                assert state is not None
+                return state, True
+            state, events = live.start(call_id, info, customer_status=ctx.customer_status, now=self.clock(),
+                                       time_limit_seconds=ctx.time_limit_seconds, policy=ctx.policy)
+
+            def record() -> None:
+                with self.session_factory() as session:
+                    calls_service.record_start(session=session, actor=actor, state=state,
+                                               customer_id=ctx.customer_id)
+                    session.commit()
+
+            await to_thread.run_sync(record)
+            self._finish(state, events, lines)
+            if not await self.bus.commit(state, expected_version=0, events=events):
+                raise ConflictError(Message("この通話IDはすでに使われています", "this call id was already used"))
+            return state, False
+
+    async def segments(self, *, call_id: str, segments: Sequence[Segment]) -> CallState:
+        """Apply segments in order, all or none; final customer turns are screened first."""
+        if not segments:
+            return await self._require(call_id)
+        if len(segments) > MAX_BATCH:
+            raise InputError([_bad("segments", f"一度に送れるのは{MAX_BATCH}件までです",
+                                              f"at most {MAX_BATCH} segments at once")])
+        texts = [s.text for s in segments if s.is_final and s.speaker == "customer" and s.text]
+        flags = iter(screen_flags(texts)) if texts else iter(())
+        per_segment = [next(flags) if (s.is_final and s.speaker == "customer" and s.text) else [] for s in segments]
+
+        def step(state: CallState, policy: LivePolicy) -> list[Event]:
+            events: list[Event] = []
+            for seg, seg_flags in zip(segments, per_segment, strict=True):
+                events += live.add_segment(state, seg, seg_flags, now=self.clock(), policy=policy)
+            return events
+
+        state, _ = await self._apply(call_id, step)
+        return state
+
+    async def audio(self, *, call_id: str, frame: bytes, at: float) -> CallState:
+        """One 16 kHz mono 16-bit PCM frame starting `at` seconds into the call."""
+        samples = pcm16_to_float(frame)
+        levels = [float(x) for x in window_levels(samples)]
+        state, _ = await self._apply(call_id, lambda st, p: live.add_levels(
+            st, levels, window_seconds=WINDOW_SECONDS, at=at, now=self.clock(), policy=p))
+        return state
+
+    async def end(self, *, call_id: str) -> CallState:
+        state, _ = await self._apply(call_id, lambda st, p: live.end(st, now=self.clock(), reason="ended"))
+        return state
+
+    async def call_supervisor(self, *, actor: User, call_id: str) -> CallState:
+        await self._check(actor, call_id, calls_service.SCREEN_ROLES)
+        state, _ = await self._apply(call_id, lambda st, p: live.call_supervisor(st, by=actor.email, now=self.clock()))
+        return state
+
+    async def decide(self, *, actor: User, call_id: str, action: str, alert_id: str | None = None,
+                     note: str = "") -> CallState:
+        """A supervisor's decision on a live call, recorded in the audit log with who and when."""
+        await self._check(actor, call_id, calls_service.BOARD_ROLES)
+        state, events = await self._apply(call_id, lambda st, p: live.decide(
+            st, action=action, by=actor.email, now=self.clock(), alert_id=alert_id, note=note[:500]))
+        decision = next(e["decision"] for e in events if e["type"] == "decision")
+
+        def record() -> None:
+            with self.session_factory() as session:
+                calls_service.record_decision(session=session, actor=actor, call_id=call_id, decision=decision)
+                session.commit()
+
+        await to_thread.run_sync(record)
+        return state
+
+    async def _require(self, call_id: str) -> CallState:
+        state = await self.bus.load(call_id)
+        if state is None:
+            raise NotFoundError(UNKNOWN)
+        return state
+
+    async def _check(self, actor: User, call_id: str, roles: frozenset[str]) -> CallState:
+        state = await self._require(call_id)
+
+        def check() -> None:
+            with self.session_factory() as session:
+                calls_service.check_site_access(session=session, actor=actor, site_id=state.site_id, roles=roles)
+                session.rollback()
+
+        await to_thread.run_sync(check)
+        return state
+
+    async def read(self, *, actor: User, call_id: str) -> CallState:
+        """A live call with its whole transcript (the operator's screen)."""
+        await self.ensure_started()
+        await self._check(actor, call_id, calls_service.SCREEN_ROLES)
+        state = await self.bus.load_full(call_id)
+        if state is None:
+            raise NotFoundError(UNKNOWN)
+        return state
+
+    async def board(self, *, sites: set[int] | None) -> list[dict[str, Any]]:
+        """Live calls at these sites (None = all), riskiest first."""
+        await self.ensure_started()
+        now = self.clock()
+        rows = []
+        for known in self.index.values():
+            s = dict(known.summary)
+            if s.get("status") != "live" or (sites is not None and s["site_id"] not in sites):
+                continue
+            s["duration_seconds"] = round(now - s["started_at"], 1)
+            rows.append(s)
+        rows.sort(key=lambda s: (-s["risk"], -s["duration_seconds"]))
+        return rows
+
