@@ -27,6 +27,7 @@ class Subscription:
         self.queue: asyncio.Queue[Delivered | None] = asyncio.Queue(QUEUE_LIMIT)
         self.overflowed = False
         self.prefix: list[Delivered] = []  # a replay, delivered before the queue
+        self.seen = (-1, -1)
 
     def offer(self, item: Delivered) -> None:
         if self.overflowed:
@@ -39,22 +40,23 @@ class Subscription:
     def end(self) -> None:
         """Stop the listener (its stream ends; a client reconnects with its last event id)."""
         self.overflowed = True
-        self.queue = asyncio.Queue(1)
+        while not self.queue.empty():  # whatever is queued is replayed after the reconnect, in order
+            self.queue.get_nowait()
         self.queue.put_nowait(None)
 
-    async def events(self) -> AsyncIterator[Delivered]:
-        """The replay, then new events; an event the replay already gave is skipped."""
-        seen = (-1, -1)
-        while self.prefix:
+    async def get(self) -> Delivered | None:
+        """The next event (the replay first; one the replay already gave is skipped); None = ended."""
+        if self.prefix:
             first = self.prefix.pop(0)
-            seen = event_order(first.id)
-            yield first
+            self.seen = event_order(first.id)
+            return first
         while True:
             item = await self.queue.get()
-            if item is None:
-                return
-            if event_order(item.id) <= seen:
-                continue
+            if item is None or event_order(item.id) > self.seen:
+                return item
+
+    async def events(self) -> AsyncIterator[Delivered]:
+        while (item := await self.get()) is not None:
             yield item
 
 

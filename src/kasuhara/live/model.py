@@ -20,7 +20,7 @@ MAX_FIELD_CHARS = 200
 CALL_ID_CHARS = 64
 
 
-def _bad(path: str, ja: str, en: str, allowed: tuple[str, ...] = ()) -> FieldProblem:
+def field_problem(path: str, ja: str, en: str, allowed: tuple[str, ...] = ()) -> FieldProblem:
     return FieldProblem(path, Message(ja, en), allowed)
 
 
@@ -28,7 +28,7 @@ def check_call_id(call_id: str) -> str:
     """Call ids come from the telephony system: 1-64 letters, digits, `-`, `_`, `.`, `:`."""
     ok = 0 < len(call_id) <= CALL_ID_CHARS and all(c.isascii() and (c.isalnum() or c in "-_.:") for c in call_id)
     if not ok:
-        raise InputError([_bad("call_id", "通話IDは英数字と - _ . : の1〜64文字です",
+        raise InputError([field_problem("call_id", "通話IDは英数字と - _ . : の1〜64文字です",
                                "a call id is 1-64 letters, digits, '-', '_', '.' or ':'")])
     return call_id
 
@@ -51,39 +51,39 @@ class Segment:
 def parse_segment(data: Any, *, path: str = "segment") -> Segment:
     """A segment from JSON, or an `InputError` naming each bad field."""
     if not isinstance(data, Mapping):
-        raise InputError([_bad(path, "オブジェクトが必要です", "must be an object")])
+        raise InputError([field_problem(path, "オブジェクトが必要です", "must be an object")])
     problems: list[FieldProblem] = []
     allowed = ("type", "speaker", "text", "start", "end", "is_final", "seq")
     for key in data:
         if key not in allowed:
-            problems.append(_bad(f"{path}.{key}", "不明な項目です", "unknown field", allowed))
+            problems.append(field_problem(f"{path}.{key}", "不明な項目です", "unknown field", allowed))
     speaker = data.get("speaker")
     if speaker not in SPEAKERS:
-        problems.append(_bad(f"{path}.speaker", "話者が不正です", "unknown speaker", SPEAKERS))
+        problems.append(field_problem(f"{path}.speaker", "話者が不正です", "unknown speaker", SPEAKERS))
     text = data.get("text")
     if not isinstance(text, str):
-        problems.append(_bad(f"{path}.text", "文字列が必要です", "must be a string"))
+        problems.append(field_problem(f"{path}.text", "文字列が必要です", "must be a string"))
         text = ""
     elif len(text) > MAX_TEXT_CHARS:
-        problems.append(_bad(f"{path}.text", f"長すぎます (上限 {MAX_TEXT_CHARS} 文字)",
+        problems.append(field_problem(f"{path}.text", f"長すぎます (上限 {MAX_TEXT_CHARS} 文字)",
                              f"too long (limit {MAX_TEXT_CHARS} characters)"))
     elif "\x00" in text:
-        problems.append(_bad(f"{path}.text", "NUL文字は使えません", "NUL characters are not allowed"))
+        problems.append(field_problem(f"{path}.text", "NUL文字は使えません", "NUL characters are not allowed"))
     times: dict[str, float] = {}
     for key in ("start", "end"):
         value = data.get(key)
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-            problems.append(_bad(f"{path}.{key}", "0以上の秒数が必要です", "must be a number of seconds, at least 0"))
+            problems.append(field_problem(f"{path}.{key}", "0以上の秒数が必要です", "must be a number of seconds, at least 0"))
         else:
             times[key] = float(value)
     if len(times) == 2 and times["end"] < times["start"]:
-        problems.append(_bad(f"{path}.end", "終了が開始より前です", "end is before start"))
+        problems.append(field_problem(f"{path}.end", "終了が開始より前です", "end is before start"))
     is_final = data.get("is_final", True)
     if not isinstance(is_final, bool):
-        problems.append(_bad(f"{path}.is_final", "true か false が必要です", "must be true or false"))
+        problems.append(field_problem(f"{path}.is_final", "true か false が必要です", "must be true or false"))
     seq = data.get("seq")
     if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 0):
-        problems.append(_bad(f"{path}.seq", "0以上の整数が必要です", "must be a whole number, at least 0"))
+        problems.append(field_problem(f"{path}.seq", "0以上の整数が必要です", "must be a whole number, at least 0"))
     if problems:
         raise InputError(problems)
     return Segment(speaker=str(speaker), text=str(text).strip(), start=times["start"], end=times["end"],
@@ -102,22 +102,22 @@ class CallInfo:
 
 def parse_call_start(data: Any, *, path: str = "call") -> CallInfo:
     if not isinstance(data, Mapping):
-        raise InputError([_bad(path, "オブジェクトが必要です", "must be an object")])
+        raise InputError([field_problem(path, "オブジェクトが必要です", "must be an object")])
     problems: list[FieldProblem] = []
     allowed = ("type", "call_id", "site_id", "operator", "channel", "customer_identifier")
     for key in data:
         if key not in allowed:
-            problems.append(_bad(f"{path}.{key}", "不明な項目です", "unknown field", allowed))
+            problems.append(field_problem(f"{path}.{key}", "不明な項目です", "unknown field", allowed))
     site = data.get("site_id")
     if isinstance(site, bool) or not isinstance(site, int) or site <= 0:
-        problems.append(_bad(f"{path}.site_id", "拠点IDが必要です", "a site id is required"))
+        problems.append(field_problem(f"{path}.site_id", "拠点IDが必要です", "a site id is required"))
     texts: dict[str, str] = {}
     for key, default in (("operator", ""), ("channel", "phone"), ("customer_identifier", "")):
         value = data.get(key, default)
         if value is None:
             value = default
         if not isinstance(value, str) or len(value) > MAX_FIELD_CHARS or "\x00" in value:
-            problems.append(_bad(f"{path}.{key}", f"{MAX_FIELD_CHARS}文字以内の文字列が必要です",
+            problems.append(field_problem(f"{path}.{key}", f"{MAX_FIELD_CHARS}文字以内の文字列が必要です",
                                  f"must be a string of at most {MAX_FIELD_CHARS} characters"))
             value = default
         texts[key] = value.strip()

@@ -65,6 +65,7 @@ class LivePolicy:
     demand_markers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     demand_topics: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     phone_script_sections: Mapping[str, int] = field(default_factory=dict)
+    alert_min_score: float = 0.6
 
     def rules_for(self, trigger: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.trigger == trigger)
@@ -78,6 +79,7 @@ class LivePolicy:
             "time_warning_share": self.time_warning_share, "idle_close_seconds": self.idle_close_seconds,
             "repeat_demand_count": self.repeat_demand_count,
             "continued_after_end_request": self.continued_after_end_request,
+            "alert_min_score": self.alert_min_score,
             "shouting": {"margin_db": self.shouting.margin_db,
                          "sustained_seconds": self.shouting.sustained_seconds,
                          "baseline_seconds": self.shouting.baseline_seconds},
@@ -89,7 +91,7 @@ class LivePolicy:
         }
 
 
-_TOP = ("version", "source", "time_warning_share", "idle_close_seconds", "repeat_demand_count",
+_TOP = ("version", "source", "time_warning_share", "alert_min_score", "idle_close_seconds", "repeat_demand_count",
         "continued_after_end_request", "shouting", "rules", "end_request_markers", "demand_markers", "demand_topics",
         "phone_script_sections")
 _RULE_KEYS = ("id", "trigger", "behaviours", "notify", "severity", "script", "reason")
@@ -142,6 +144,7 @@ def policy_from_mapping(data: Mapping[str, Any], *, known_behaviours: frozenset[
     idle = int(r.number(data, "idle_close_seconds", 30, 86_400, integer=True))
     repeat = int(r.number(data, "repeat_demand_count", 2, 100, integer=True))
     continued = int(r.number(data, "continued_after_end_request", 1, 100, integer=True))
+    min_score = r.number({"alert_min_score": 0.6, **data}, "alert_min_score", 0.0, 1.0)
     raw_shout = data.get("shouting", {})
     if not isinstance(raw_shout, Mapping):
         r.bad("shouting", "オブジェクトが必要です", "must be a mapping")
@@ -182,6 +185,7 @@ def policy_from_mapping(data: Mapping[str, Any], *, known_behaviours: frozenset[
         demand_markers=r.words(data.get("demand_markers"), "demand_markers"),
         demand_topics=r.words(data.get("demand_topics"), "demand_topics"),
         phone_script_sections={str(k): int(v) for k, v in sections.items()},
+        alert_min_score=min_score,
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 
 from kasuhara import live
 from kasuhara.calls_bus import CallBus, Subscription
-from kasuhara.errors import ConflictError, InputError, Message, NotFoundError
+from kasuhara.errors import ConflictError, InputError, Message, NotFoundError, PermissionDeniedError
 from kasuhara.live.loudness import WINDOW_SECONDS, pcm16_to_float, window_levels
 from kasuhara.live.machine import ENDED
-from kasuhara.live.model import CallInfo, CallState, Flag, Segment, _bad
+from kasuhara.live.model import CallInfo, CallState, Flag, Segment, field_problem
 from kasuhara.live.policy import LivePolicy
 from kasuhara.services import calls as calls_service
 from kasuhara.store.models.users import User
@@ -43,6 +43,25 @@ def screen_flags(texts: Sequence[str]) -> list[list[Flag]]:
 
     return [[Flag(behaviour=b.id, score=b.score, reason=b.reason, evidence=tuple(e.text for e in b.evidence))
              for b in result.behaviours] for result in screen_texts(list(texts))]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, detached from the request's session (the hub works in sessions of its own)."""
+
+    id: int
+    email: str
+    role: str
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        return cls(id=user.id, email=user.email, role=user.role)
+
+    def load(self, session: Session) -> User:
+        user = session.get(User, self.id)
+        if user is None or not user.is_active:
+            raise PermissionDeniedError(Message("利用者が無効です", "this user is no longer active"))
+        return user
 
 
 @dataclass
@@ -66,6 +85,16 @@ class CallHub:
         self._policy: tuple[float, LivePolicy, dict[str, dict[str, str]]] | None = None
         self._started = False
         self._start_lock = asyncio.Lock()
+
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[Session]:
+        """A session that always ends its transaction (on SQLite that releases the writer lock)."""
+        session = self.session_factory()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
 
     # --- life cycle ------------------------------------------------------------------------
 
@@ -141,7 +170,7 @@ class CallHub:
         now = time.monotonic()
         if self._policy is None or now - self._policy[0] > POLICY_TTL_SECONDS:
             def load() -> tuple[LivePolicy, dict[str, dict[str, str]]]:
-                with self.session_factory() as session:
+                with self._session() as session:
                     p = calls_service.policy(session=session)
                     lines = calls_service.script_lines(session=session, policy_=p)
                     session.rollback()
@@ -199,13 +228,13 @@ class CallHub:
             return
 
         def write() -> None:
-            with self.session_factory() as session:
+            with self._session() as session:
                 calls_service.record_end(session=session, state=full)
                 session.commit()
 
         await to_thread.run_sync(write)
 
-    async def start(self, *, actor: User, call_id: str, info: CallInfo) -> tuple[CallState, bool]:
+    async def start(self, *, actor: Actor, call_id: str, info: CallInfo) -> tuple[CallState, bool]:
         """`call.start`: a new call, or the same call resumed after a reconnect (returns resumed=True)."""
         await self.ensure_started()
         live.check_call_id(call_id)
@@ -214,13 +243,13 @@ class CallHub:
             if existing.status != "live":
                 raise ConflictError(ENDED)
             if existing.site_id != info.site_id:
-                raise InputError([_bad("call.site_id", "再接続の拠点が最初と違います",
+                raise InputError([field_problem("call.site_id", "再接続の拠点が最初と違います",
                                                   "a resumed call must keep its site")])
             return existing, True
 
         def context() -> calls_service.StartContext:
-            with self.session_factory() as session:
-                ctx = calls_service.start_context(session=session, actor=actor, info=info)
+            with self._session() as session:
+                ctx = calls_service.start_context(session=session, actor=actor.load(session), info=info)
                 session.rollback()
                 return ctx
 
@@ -235,8 +264,8 @@ class CallHub:
                                        time_limit_seconds=ctx.time_limit_seconds, policy=ctx.policy)
 
             def record() -> None:
-                with self.session_factory() as session:
-                    calls_service.record_start(session=session, actor=actor, state=state,
+                with self._session() as session:
+                    calls_service.record_start(session=session, actor=actor.load(session), state=state,
                                                customer_id=ctx.customer_id)
                     session.commit()
 
@@ -251,7 +280,7 @@ class CallHub:
         if not segments:
             return await self._require(call_id)
         if len(segments) > MAX_BATCH:
-            raise InputError([_bad("segments", f"一度に送れるのは{MAX_BATCH}件までです",
+            raise InputError([field_problem("segments", f"一度に送れるのは{MAX_BATCH}件までです",
                                               f"at most {MAX_BATCH} segments at once")])
         texts = [s.text for s in segments if s.is_final and s.speaker == "customer" and s.text]
         flags = iter(screen_flags(texts)) if texts else iter(())
@@ -278,12 +307,12 @@ class CallHub:
         state, _ = await self._apply(call_id, lambda st, p: live.end(st, now=self.clock(), reason="ended"))
         return state
 
-    async def call_supervisor(self, *, actor: User, call_id: str) -> CallState:
+    async def call_supervisor(self, *, actor: Actor, call_id: str) -> CallState:
         await self._check(actor, call_id, calls_service.SCREEN_ROLES)
         state, _ = await self._apply(call_id, lambda st, p: live.call_supervisor(st, by=actor.email, now=self.clock()))
         return state
 
-    async def decide(self, *, actor: User, call_id: str, action: str, alert_id: str | None = None,
+    async def decide(self, *, actor: Actor, call_id: str, action: str, alert_id: str | None = None,
                      note: str = "") -> CallState:
         """A supervisor's decision on a live call, recorded in the audit log with who and when."""
         await self._check(actor, call_id, calls_service.BOARD_ROLES)
@@ -292,8 +321,8 @@ class CallHub:
         decision = next(e["decision"] for e in events if e["type"] == "decision")
 
         def record() -> None:
-            with self.session_factory() as session:
-                calls_service.record_decision(session=session, actor=actor, call_id=call_id, decision=decision)
+            with self._session() as session:
+                calls_service.record_decision(session=session, actor=actor.load(session), call_id=call_id, decision=decision)
                 session.commit()
 
         await to_thread.run_sync(record)
@@ -305,18 +334,18 @@ class CallHub:
             raise NotFoundError(UNKNOWN)
         return state
 
-    async def _check(self, actor: User, call_id: str, roles: frozenset[str]) -> CallState:
+    async def _check(self, actor: Actor, call_id: str, roles: frozenset[str]) -> CallState:
         state = await self._require(call_id)
 
         def check() -> None:
-            with self.session_factory() as session:
-                calls_service.check_site_access(session=session, actor=actor, site_id=state.site_id, roles=roles)
+            with self._session() as session:
+                calls_service.check_site_access(session=session, actor=actor.load(session), site_id=state.site_id, roles=roles)
                 session.rollback()
 
         await to_thread.run_sync(check)
         return state
 
-    async def read(self, *, actor: User, call_id: str) -> CallState:
+    async def read(self, *, actor: Actor, call_id: str) -> CallState:
         """A live call with its whole transcript (the operator's screen)."""
         await self.ensure_started()
         await self._check(actor, call_id, calls_service.SCREEN_ROLES)

@@ -239,6 +239,7 @@ class CallIncident:
     incident: Incident
     evidence_id: int
     sha256: str
+    storage_key: str
     judgment_id: int | None
 
 
@@ -299,7 +300,8 @@ def make_incident(*, session: Session, store: EvidenceStore, actor: User, call_i
     except BaseException:
         store.delete(evidence.storage_key)
         raise
-    return CallIncident(incident=incident, evidence_id=evidence.id, sha256=evidence.sha256, judgment_id=judgment_id)
+    return CallIncident(incident=incident, evidence_id=evidence.id, sha256=evidence.sha256,
+                        storage_key=evidence.storage_key, judgment_id=judgment_id)
 
 
 def _transcript_kind() -> str:

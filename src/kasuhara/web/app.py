@@ -90,6 +90,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         _sweep_orphans(app)
         yield
+        hub = getattr(app.state, "call_hub", None)  # live calls (web/api/calls.py), made on first use
+        if hub is not None:
+            await hub.close()
         app.state.engine.dispose()
 
     app = FastAPI(
