@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis.asyncio as aioredis
 
@@ -22,8 +23,6 @@ from kasuhara.calls_bus.base import Delivered, Event, FanOut, Subscription
 from kasuhara.live.model import CallState
 
 PREFIX = "kasuhara:"
-STREAM = PREFIX + "calls:events"
-LIVE = PREFIX + "calls:live"
 STREAM_MAXLEN = 200_000
 ENDED_TTL_SECONDS = 6 * 3600
 
@@ -47,12 +46,19 @@ return 1
 """.replace("{maxlen}", str(STREAM_MAXLEN))
 
 
-def _key(call_id: str) -> str:
-    return f"{PREFIX}call:{call_id}"
+def split_url(url: str) -> tuple[str, str]:
+    """`redis://host:port/db?prefix=name:` -> the URL for redis-py and the key prefix."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "prefix"]
+    prefix = dict(parse_qsl(parts.query)).get("prefix", PREFIX)
+    return urlunsplit(parts._replace(query=urlencode(query))), prefix
 
 
 class RedisBus:
     def __init__(self, url: str) -> None:
+        url, self.prefix = split_url(url)
+        self.stream = self.prefix + "calls:events"
+        self.live = self.prefix + "calls:live"
         self.url = url
         # redis-py's return types are unions of every reply shape: typed as Any at this edge.
         self.client: Any = aioredis.Redis.from_url(url, decode_responses=True)
@@ -62,12 +68,15 @@ class RedisBus:
         self.last_id = "$"
         self.script: Any = None
 
+    def _key(self, call_id: str) -> str:
+        return f"{self.prefix}call:{call_id}"
+
     async def open(self) -> None:
         if self.task is not None:
             return
         self.script = self.client.register_script(_COMMIT)
         # Start reading where the stream is now: earlier events are for replays only.
-        info = await self.client.xinfo_stream(STREAM) if await self.client.exists(STREAM) else None
+        info = await self.client.xinfo_stream(self.stream) if await self.client.exists(self.stream) else None
         self.last_id = info["last-generated-id"] if info else "0-0"
         self.task = asyncio.create_task(self._read())
 
@@ -86,7 +95,7 @@ class RedisBus:
     async def _read(self) -> None:
         while True:
             try:
-                found = await self.reader.xread({STREAM: self.last_id}, count=1000, block=1000)
+                found = await self.reader.xread({self.stream: self.last_id}, count=1000, block=1000)
             except asyncio.CancelledError:
                 raise
             except Exception:  # the server went away: retry (listeners replay from their last id)
@@ -98,7 +107,7 @@ class RedisBus:
                     self.fanout.publish(Delivered(entry_id, json.loads(fields["e"])))
 
     async def load(self, call_id: str) -> CallState | None:
-        raw = await self.client.hget(_key(call_id), "state")
+        raw = await self.client.hget(self._key(call_id), "state")
         if raw is None:
             return None
         return CallState.from_dict(json.loads(raw))
@@ -107,7 +116,7 @@ class RedisBus:
         state = await self.load(call_id)
         if state is None:
             return None
-        state.segments = [json.loads(s) for s in await self.client.lrange(_key(call_id) + ":segments", 0, -1)]
+        state.segments = [json.loads(s) for s in await self.client.lrange(self._key(call_id) + ":segments", 0, -1)]
         return state
 
     async def commit(self, state: CallState, *, expected_version: int, events: list[Event]) -> bool:
@@ -116,14 +125,14 @@ class RedisBus:
         argv: list[Any] = [str(expected_version), str(state.version), json.dumps(data, ensure_ascii=False),
                            state.status, len(segments), *segments, state.call_id, ENDED_TTL_SECONDS,
                            *(json.dumps(e, ensure_ascii=False) for e in events)]
-        keys = [_key(state.call_id), _key(state.call_id) + ":segments", LIVE, STREAM]
+        keys = [self._key(state.call_id), self._key(state.call_id) + ":segments", self.live, self.stream]
         ok = await self.script(keys=keys, args=argv)
         if ok:
             state.segments = []  # stored; the in-memory state carries only what is new
         return bool(ok)
 
     async def live_ids(self) -> list[str]:
-        return sorted(await self.client.smembers(LIVE))
+        return sorted(await self.client.smembers(self.live))
 
     async def subscribe(self, *, after: str | None = None) -> Subscription:
         sub = Subscription()
@@ -131,7 +140,7 @@ class RedisBus:
         if after:
             cursor = after
             while True:
-                batch = await self.client.xrange(STREAM, min=f"({cursor}", max="+", count=1000)
+                batch = await self.client.xrange(self.stream, min=f"({cursor}", max="+", count=1000)
                 sub.prefix.extend(Delivered(entry_id, json.loads(fields["e"])) for entry_id, fields in batch)
                 if len(batch) < 1000:
                     break
@@ -143,6 +152,6 @@ class RedisBus:
 
     async def reset(self) -> None:
         """Delete every key of the live calls (tests and the benchmark start clean)."""
-        keys = [k async for k in self.client.scan_iter(match=PREFIX + "call*")]
+        keys = [k async for k in self.client.scan_iter(match=self.prefix + "call*")]
         if keys:
             await self.client.delete(*keys)
