@@ -195,3 +195,12 @@ def test_bad_segments_name_the_field(data: dict[str, object], field: str) -> Non
     with pytest.raises(InputError) as caught:
         parse_segment(data)
     assert field in [p.field for p in caught.value.problems]
+
+
+def test_a_finding_of_the_model_alone_needs_more_confidence_to_raise_an_alert() -> None:
+    state = new_call()
+    unsure = Flag(behaviour="threat", score=0.77, reason=Message("脅迫", "threat"), source="model")
+    events = add_segment(state, seg("customer", "どうなってるんだ", 3.0), [unsure], now=1003.0, policy=POLICY)
+    assert alerts(events) == [] and state.segments[0]["flags"][0]["source"] == "model"
+    sure = Flag(behaviour="threat", score=0.95, reason=Message("脅迫", "threat"), source="model")
+    assert alerts(add_segment(state, seg("customer", "どうなってるんだ", 5.0), [sure], now=1005.0, policy=POLICY))

@@ -80,7 +80,8 @@ def add_segment(state: CallState, segment: Segment, flags: Sequence[Flag], *, no
     state.segments.append(record)
     events: list[Event] = [{"type": "segment", "call_id": state.call_id, "segment": record}]
     for flag in kept:
-        if flag.score < policy.alert_min_score:
+        floor = policy.model_alert_min_score if flag.source == "model" else policy.alert_min_score
+        if flag.score < floor:
             continue  # shown on the operator's screen with its reason; too unsure to raise anything
         rules = tuple(r for r in policy.rules_for("behaviour") if flag.behaviour in r.behaviours)
         events += _fire(state, rules, key=f"behaviour:{flag.behaviour}", now=now,

@@ -136,11 +136,12 @@ class Flag:
     reason: Message
     evidence: tuple[str, ...] = ()
     origin: str = "screened"
+    source: str = "rule"  # the screener's: "rule" (its words matched a rule) or "model" (the model alone)
 
     def to_dict(self) -> dict[str, Any]:
         return {"behaviour": self.behaviour, "score": round(self.score, 4),
                 "reason": {"ja": self.reason.ja, "en": self.reason.en},
-                "evidence": list(self.evidence), "origin": self.origin}
+                "evidence": list(self.evidence), "origin": self.origin, "source": self.source}
 
 
 @dataclass

@@ -66,6 +66,7 @@ class LivePolicy:
     demand_topics: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     phone_script_sections: Mapping[str, int] = field(default_factory=dict)
     alert_min_score: float = 0.6
+    model_alert_min_score: float = 0.9
 
     def rules_for(self, trigger: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.trigger == trigger)
@@ -80,6 +81,7 @@ class LivePolicy:
             "repeat_demand_count": self.repeat_demand_count,
             "continued_after_end_request": self.continued_after_end_request,
             "alert_min_score": self.alert_min_score,
+            "model_alert_min_score": self.model_alert_min_score,
             "shouting": {"margin_db": self.shouting.margin_db,
                          "sustained_seconds": self.shouting.sustained_seconds,
                          "baseline_seconds": self.shouting.baseline_seconds},
@@ -91,7 +93,7 @@ class LivePolicy:
         }
 
 
-_TOP = ("version", "source", "time_warning_share", "alert_min_score", "idle_close_seconds", "repeat_demand_count",
+_TOP = ("version", "source", "time_warning_share", "alert_min_score", "model_alert_min_score", "idle_close_seconds", "repeat_demand_count",
         "continued_after_end_request", "shouting", "rules", "end_request_markers", "demand_markers", "demand_topics",
         "phone_script_sections")
 _RULE_KEYS = ("id", "trigger", "behaviours", "notify", "severity", "script", "reason")
@@ -145,6 +147,7 @@ def policy_from_mapping(data: Mapping[str, Any], *, known_behaviours: frozenset[
     repeat = int(r.number(data, "repeat_demand_count", 2, 100, integer=True))
     continued = int(r.number(data, "continued_after_end_request", 1, 100, integer=True))
     min_score = r.number({"alert_min_score": 0.6, **data}, "alert_min_score", 0.0, 1.0)
+    model_min = r.number({"model_alert_min_score": 0.9, **data}, "model_alert_min_score", 0.0, 1.0)
     raw_shout = data.get("shouting", {})
     if not isinstance(raw_shout, Mapping):
         r.bad("shouting", "オブジェクトが必要です", "must be a mapping")
@@ -185,7 +188,7 @@ def policy_from_mapping(data: Mapping[str, Any], *, known_behaviours: frozenset[
         demand_markers=r.words(data.get("demand_markers"), "demand_markers"),
         demand_topics=r.words(data.get("demand_topics"), "demand_topics"),
         phone_script_sections={str(k): int(v) for k, v in sections.items()},
-        alert_min_score=min_score,
+        alert_min_score=min_score, model_alert_min_score=model_min,
     )
 
 

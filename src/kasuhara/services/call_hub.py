@@ -41,7 +41,8 @@ def screen_flags(texts: Sequence[str]) -> list[list[Flag]]:
     """The screener's behaviours for each text, as flags (through the screener's public API)."""
     from kasuhara.screen import screen_texts
 
-    return [[Flag(behaviour=b.id, score=b.score, reason=b.reason, evidence=tuple(e.text for e in b.evidence))
+    return [[Flag(behaviour=b.id, score=b.score, reason=b.reason, evidence=tuple(e.text for e in b.evidence),
+                  source=b.source)
              for b in result.behaviours] for result in screen_texts(list(texts))]
 
 

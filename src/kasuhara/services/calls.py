@@ -42,6 +42,7 @@ SCOPE_ROLES: dict[str, frozenset[str]] = {
 BOARD_ROLES = frozenset({"supervisor", "admin"})
 SCREEN_ROLES = frozenset({"staff", "supervisor", "admin"})
 MAX_INCIDENT_UTTERANCES = 400
+END_REASONS = {"ended": "通話終了", "idle": "無音のため自動で終了", "supervisor": "責任者の判断で終了"}
 
 
 def token_has_scope(token: ApiToken | None, user: User, scope: str) -> bool:
@@ -271,7 +272,7 @@ def make_incident(*, session: Session, store: EvidenceStore, actor: User, call_i
         session=session, actor=actor, site_id=row.site_id, occurred_at=started, channel="phone",
         title=f"通話 {call_id} ({started:%Y-%m-%d %H:%M})",
         summary=(f"ライブ通話 {call_id}: {minutes}分、警告 {len(state.alerts)}件、"
-                 f"終了のお願い {state.end_requests}回、終了理由 {state.end_reason}"),
+                 f"終了のお願い {state.end_requests}回、{END_REASONS.get(state.end_reason, state.end_reason)}"),
         facts=facts, customer_id=row.customer_id,
     )
     content = transcript_lines(state)

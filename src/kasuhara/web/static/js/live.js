@@ -223,7 +223,7 @@
       li.appendChild(el("strong", null, " " + ev.call_id + " "));
       li.appendChild(el("span", null, reasonText(a.reason, blang)));
       var ev0 = a.detail && a.detail.evidence && a.detail.evidence.length ? "「" + a.detail.evidence.join("」「") + "」" : "";
-      if (ev0) { li.appendChild(el("q", "live-evidence", ev0)); }
+      if (ev0) { li.appendChild(el("span", "live-evidence", ev0)); }
       feed.insertBefore(li, feed.firstChild);
     };
     fetch(API, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
