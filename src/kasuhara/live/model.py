@@ -45,7 +45,8 @@ class Segment:
     seq: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"speaker": self.speaker, "text": self.text, "start": self.start, "end": self.end,
+                "is_final": self.is_final, "seq": self.seq}
 
 
 def parse_segment(data: Any, *, path: str = "segment") -> Segment:

@@ -46,6 +46,53 @@ def screen_flags(texts: Sequence[str]) -> list[list[Flag]]:
              for b in result.behaviours] for result in screen_texts(list(texts))]
 
 
+class ScreenBatcher:
+    """Screens the final segments of every call in batches: no wait when the hub is idle (the first
+    segment is screened at once), and under load the segments that arrived while one batch was being
+    screened go together in the next (the screener is far cheaper per text in a batch)."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[list[str], asyncio.Future[list[list[Flag]]]]] = []
+        self.wake = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    async def screen(self, texts: list[str]) -> list[list[Flag]]:
+        if not texts:
+            return []
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._run())
+        future: asyncio.Future[list[list[Flag]]] = asyncio.get_running_loop().create_future()
+        self.pending.append((texts, future))
+        self.wake.set()
+        return await future
+
+    async def _run(self) -> None:
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            batch, self.pending = self.pending, []
+            if not batch:
+                continue
+            texts = [t for group, _ in batch for t in group]
+            try:
+                flags = screen_flags(texts)
+            except Exception as exc:  # never leave a segment waiting
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            at = 0
+            for group, future in batch:
+                if not future.done():
+                    future.set_result(flags[at:at + len(group)])
+                at += len(group)
+            await asyncio.sleep(0)  # let the next segments in before the next batch
+
+    def close(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who acts, detached from the request's session (the hub works in sessions of its own)."""
@@ -86,6 +133,7 @@ class CallHub:
         self._policy: tuple[float, LivePolicy, dict[str, dict[str, str]]] | None = None
         self._started = False
         self._start_lock = asyncio.Lock()
+        self.screener = ScreenBatcher()
 
     @contextlib.contextmanager
     def _session(self) -> Iterator[Session]:
@@ -105,6 +153,7 @@ class CallHub:
         async with self._start_lock:
             if self._started:
                 return
+            await to_thread.run_sync(screen_flags, ["起動"])  # load the screener's model once, off the loop
             await self.bus.open()
             sub = await self.bus.subscribe()
             for call_id in await self.bus.live_ids():
@@ -122,6 +171,7 @@ class CallHub:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self.tasks.clear()
+        self.screener.close()
         await self.bus.close()
         self._started = False
 
@@ -284,7 +334,7 @@ class CallHub:
             raise InputError([field_problem("segments", f"一度に送れるのは{MAX_BATCH}件までです",
                                               f"at most {MAX_BATCH} segments at once")])
         texts = [s.text for s in segments if s.is_final and s.speaker == "customer" and s.text]
-        flags = iter(screen_flags(texts)) if texts else iter(())
+        flags = iter(await self.screener.screen(texts))
         per_segment = [next(flags) if (s.is_final and s.speaker == "customer" and s.text) else [] for s in segments]
 
         def step(state: CallState, policy: LivePolicy) -> list[Event]:
