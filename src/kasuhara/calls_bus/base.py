@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import json
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -14,23 +15,31 @@ QUEUE_LIMIT = 10_000
 """A subscriber this far behind is cut off (it reconnects and replays from its last event id)."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Delivered:
     id: str
     event: Event
+    _json: str | None = None
+
+    def json(self) -> str:
+        """The event as JSON, made once however many listeners send it."""
+        if self._json is None:
+            self._json = json.dumps(self.event, ensure_ascii=False)
+        return self._json
 
 
 class Subscription:
     """One listener's queue; `overflowed` means it fell behind and must reconnect."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: Callable[[Event], bool] | None = None) -> None:
+        self.keep = keep  # a listener's filter, applied before queueing (a board never queues segments)
         self.queue: asyncio.Queue[Delivered | None] = asyncio.Queue(QUEUE_LIMIT)
         self.overflowed = False
         self.prefix: list[Delivered] = []  # a replay, delivered before the queue
         self.seen = (-1, -1)
 
     def offer(self, item: Delivered) -> None:
-        if self.overflowed:
+        if self.overflowed or (self.keep is not None and not self.keep(item.event)):
             return
         try:
             self.queue.put_nowait(item)
@@ -96,7 +105,8 @@ class CallBus(Protocol):
 
     async def live_ids(self) -> list[str]: ...
 
-    async def subscribe(self, *, after: str | None = None) -> Subscription:
+    async def subscribe(self, *, after: str | None = None,
+                        keep: Callable[[Event], bool] | None = None) -> Subscription:
         """Events after `after` (an event id), then every new one, until `unsubscribe`."""
 
     def unsubscribe(self, subscription: Subscription) -> None: ...

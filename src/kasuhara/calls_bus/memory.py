@@ -7,6 +7,7 @@ Nothing to start and nothing shared: one app process. Calls are lost when the pr
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 
 from kasuhara.calls_bus.base import Delivered, Event, FanOut, Subscription, event_order
 from kasuhara.live.model import CallState
@@ -53,11 +54,13 @@ class MemoryBus:
     async def forget(self, call_id: str) -> None:
         self.states.pop(call_id, None)
 
-    async def subscribe(self, *, after: str | None = None) -> Subscription:
-        sub = Subscription()
+    async def subscribe(self, *, after: str | None = None,
+                        keep: Callable[[Event], bool] | None = None) -> Subscription:
+        sub = Subscription(keep)
         if after:
             since = event_order(after)
-            sub.prefix.extend(item for item in self.recent if event_order(item.id) > since)
+            sub.prefix.extend(item for item in self.recent
+                              if event_order(item.id) > since and (keep is None or keep(item.event)))
         self.fanout.listeners.add(sub)
         return sub
 

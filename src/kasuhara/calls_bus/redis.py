@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -134,14 +135,16 @@ class RedisBus:
     async def live_ids(self) -> list[str]:
         return sorted(await self.client.smembers(self.live))
 
-    async def subscribe(self, *, after: str | None = None) -> Subscription:
-        sub = Subscription()
+    async def subscribe(self, *, after: str | None = None,
+                        keep: Callable[[Event], bool] | None = None) -> Subscription:
+        sub = Subscription(keep)
         self.fanout.listeners.add(sub)  # first: nothing published from now on is missed
         if after:
             cursor = after
             while True:
                 batch = await self.client.xrange(self.stream, min=f"({cursor}", max="+", count=1000)
-                sub.prefix.extend(Delivered(entry_id, json.loads(fields["e"])) for entry_id, fields in batch)
+                replay = (Delivered(entry_id, json.loads(fields["e"])) for entry_id, fields in batch)
+                sub.prefix.extend(d for d in replay if keep is None or keep(d.event))
                 if len(batch) < 1000:
                     break
                 cursor = batch[-1][0]

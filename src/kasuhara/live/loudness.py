@@ -3,8 +3,7 @@
 Level is RMS in dBFS over 100 ms windows. A window is speech when it is above the silence floor;
 the first `baseline_seconds` of speech set the call's baseline (the median level, so a single
 loud word does not move it). Shouting is a run of speech windows louder than baseline + margin
-lasting `sustained_seconds`; short pauses between words (silence windows) do not break the run,
-a speech window at normal level does. Relative to the call's own voice, so a quiet line, a
+lasting `sustained_seconds`; gaps shorter than `GAP_SECONDS` (syllables, breaths) do not break it. Relative to the call's own voice, so a quiet line, a
 loud handset or a level set by the telephony system do not matter.
 """
 
@@ -21,7 +20,9 @@ from kasuhara.live.policy import Shouting
 
 SAMPLE_RATE = 16_000
 WINDOW_SECONDS = 0.1
-SILENCE_DBFS = -50.0
+SILENCE_DBFS = -60.0
+GAP_SECONDS = 0.6
+"""Quieter stretches shorter than this (between syllables, a breath) do not end a run of shouting."""
 MAX_FRAME_BYTES = 64_000
 """One audio frame is at most 2 s of 16-bit 16 kHz mono; larger frames are refused."""
 
@@ -52,36 +53,41 @@ def window_levels(samples: npt.NDArray[np.floating[Any]], *, sample_rate: int = 
 
 def update_loudness(tracker: dict[str, Any], levels: Sequence[float], *, window_seconds: float, at: float,
                     policy: Shouting) -> tuple[float, float] | None:
-    """Feed windows into a call's tracker (a JSON-able dict); returns a shouting span when one completes."""
+    """Feed windows into a call's tracker (a JSON-able dict); returns a shouting span when one completes.
+
+    A run of loud windows may have gaps (syllables, breaths) shorter than `GAP_SECONDS`; it is
+    shouting once it spans `sustained_seconds` with at least half of its windows loud.
+    """
     tracker.setdefault("baseline_levels", [])
     tracker.setdefault("baseline", None)
     tracker.setdefault("run_start", None)
-    tracker.setdefault("run_seconds", 0.0)
+    tracker.setdefault("run_last", None)
+    tracker.setdefault("run_loud", 0)
     tracker.setdefault("in_span", False)
     needed = max(1, int(policy.baseline_seconds / window_seconds))
     found: tuple[float, float] | None = None
     for index, level in enumerate(levels):
         moment = at + index * window_seconds
-        if level < SILENCE_DBFS:
-            continue
+        voiced = level >= SILENCE_DBFS
         if tracker["baseline"] is None:
-            tracker["baseline_levels"].append(round(float(level), 2))
-            if len(tracker["baseline_levels"]) >= needed:
-                tracker["baseline"] = float(np.median(tracker["baseline_levels"]))
-                tracker["baseline_levels"] = []
+            if voiced:
+                tracker["baseline_levels"].append(round(float(level), 2))
+                if len(tracker["baseline_levels"]) >= needed:
+                    tracker["baseline"] = float(np.median(tracker["baseline_levels"]))
+                    tracker["baseline_levels"] = []
             continue
-        if level >= tracker["baseline"] + policy.margin_db:
-            if tracker["run_start"] is None:
-                tracker["run_start"] = moment
-                tracker["run_seconds"] = 0.0
-            tracker["run_seconds"] += window_seconds
-            if tracker["run_seconds"] >= policy.sustained_seconds and not tracker["in_span"]:
+        if voiced and level >= tracker["baseline"] + policy.margin_db:
+            if tracker["run_start"] is None or moment - tracker["run_last"] > GAP_SECONDS:
+                tracker["run_start"], tracker["run_loud"], tracker["in_span"] = moment, 0, False
+            tracker["run_last"] = moment
+            tracker["run_loud"] += 1
+            span = moment + window_seconds - tracker["run_start"]
+            if (span >= policy.sustained_seconds and not tracker["in_span"]
+                    and tracker["run_loud"] * window_seconds >= span / 2):
                 tracker["in_span"] = True
                 found = (float(tracker["run_start"]), moment + window_seconds)
-        else:
-            tracker["run_start"] = None
-            tracker["run_seconds"] = 0.0
-            tracker["in_span"] = False
+        elif tracker["run_start"] is not None and moment - tracker["run_last"] > GAP_SECONDS:
+            tracker["run_start"], tracker["run_last"], tracker["run_loud"], tracker["in_span"] = None, None, 0, False
     return found
 
 

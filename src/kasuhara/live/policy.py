@@ -48,7 +48,7 @@ class Rule:
 class Shouting:
     margin_db: float = 12.0
     sustained_seconds: float = 3.0
-    baseline_seconds: float = 10.0
+    baseline_seconds: float = 6.0
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ def policy_from_mapping(data: Mapping[str, Any], *, known_behaviours: frozenset[
     shouting = Shouting(
         margin_db=sub.number({**{"margin_db": 12.0}, **raw_shout}, "margin_db", 3.0, 40.0),
         sustained_seconds=sub.number({**{"sustained_seconds": 3.0}, **raw_shout}, "sustained_seconds", 0.5, 60.0),
-        baseline_seconds=sub.number({**{"baseline_seconds": 10.0}, **raw_shout}, "baseline_seconds", 1.0, 120.0),
+        baseline_seconds=sub.number({**{"baseline_seconds": 6.0}, **raw_shout}, "baseline_seconds", 1.0, 120.0),
     )
     r.problems.extend(sub.problems)
     rules: list[Rule] = []

@@ -298,29 +298,26 @@ class CallHub:
                                                   "a resumed call must keep its site")])
             return existing, True
 
-        def context() -> calls_service.StartContext:
-            with self._session() as session:
-                ctx = calls_service.start_context(session=session, actor=actor.load(session), info=info)
-                session.rollback()
-                return ctx
-
-        ctx = await to_thread.run_sync(context)
         _, lines = await self.policy()
         async with self._lock(call_id):
-            if await self.bus.load(call_id) is not None:
-                state = await self.bus.load(call_id)
-                assert state is not None
-                return state, True
-            state, events = live.start(call_id, info, customer_status=ctx.customer_status, now=self.clock(),
-                                       time_limit_seconds=ctx.time_limit_seconds, policy=ctx.policy)
+            again = await self.bus.load(call_id)
+            if again is not None:
+                return again, True
 
-            def record() -> None:
+            def open_call() -> tuple[CallState, list[Event]]:
+                """The context, the new state and its row, in one transaction on one worker thread."""
                 with self._session() as session:
-                    calls_service.record_start(session=session, actor=actor.load(session), state=state,
+                    user = actor.load(session)
+                    ctx = calls_service.start_context(session=session, actor=user, info=info)
+                    state, events = live.start(call_id, info, customer_status=ctx.customer_status,
+                                               now=self.clock(), time_limit_seconds=ctx.time_limit_seconds,
+                                               policy=ctx.policy)
+                    calls_service.record_start(session=session, actor=user, state=state,
                                                customer_id=ctx.customer_id)
                     session.commit()
+                    return state, events
 
-            await to_thread.run_sync(record)
+            state, events = await to_thread.run_sync(open_call)
             self._finish(state, events, lines)
             if not await self.bus.commit(state, expected_version=0, events=events):
                 raise ConflictError(Message("この通話IDはすでに使われています", "this call id was already used"))

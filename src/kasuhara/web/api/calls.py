@@ -22,7 +22,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import Field
 
 from kasuhara import live
-from kasuhara.calls_bus import make_bus
+from kasuhara.calls_bus import Delivered, make_bus
 from kasuhara.errors import InputError, KasuharaError, Message, PermissionDeniedError
 from kasuhara.live.model import CALL_ID_CHARS, CallState, field_problem
 from kasuhara.services import access
@@ -238,12 +238,12 @@ async def _text_message(hub: CallHub, user: Actor, call_id: str, text: str,
 
 # --- the board, the operator's screen ----------------------------------------------------------
 
-def _sse(event_id: str, kind: str, data: dict[str, Any]) -> bytes:
-    return f"id: {event_id}\nevent: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+def _sse(item: Delivered) -> bytes:
+    return f"id: {item.id}\nevent: {item.event.get('type', 'message')}\ndata: {item.json()}\n\n".encode()
 
 
 async def _follow(hub: CallHub, last_event_id: str | None, keep: Any) -> AsyncIterator[bytes]:
-    sub = await hub.bus.subscribe(after=last_event_id)
+    sub = await hub.bus.subscribe(after=last_event_id, keep=keep)
     try:
         yield b"retry: 1000\n\n"
         while True:
@@ -254,8 +254,7 @@ async def _follow(hub: CallHub, last_event_id: str | None, keep: Any) -> AsyncIt
                 continue
             if item is None:
                 return  # fell behind: the browser reconnects with Last-Event-ID and replays
-            if keep(item.event):
-                yield _sse(item.id, str(item.event.get("type", "message")), item.event)
+            yield _sse(item)
     finally:
         hub.bus.unsubscribe(sub)
 
