@@ -6,54 +6,17 @@ Skipped with the reason when espeak-ng or sox is missing, unless CI is set (then
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
-import soundfile as sf
 
 from kasuhara.live import default_policy
 from kasuhara.live.loudness import SAMPLE_RATE, timeline, update_loudness, window_levels
 
+from .conftest import levelled
+
 SHOUTING = default_policy().shouting
-SENTENCES = (
-    "Hello, I am calling about the rice cooker I bought last week.",
-    "It stopped working after two days and I would like to know what you can do.",
-    "I have the receipt here and the box as well.",
-)
-
-
-@pytest.fixture(scope="module")
-def speech(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """About fifteen seconds of speech, 16 kHz mono (espeak-ng's voice, resampled by sox)."""
-    missing = [tool for tool in ("espeak-ng", "sox") if shutil.which(tool) is None]
-    if missing:
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(f"CI=true but {', '.join(missing)} missing (scripts/install_system.sh --dev)")
-        pytest.skip(f"{', '.join(missing)} not installed (scripts/install_system.sh --dev)")
-    folder = tmp_path_factory.mktemp("speech")
-    parts = []
-    for index, sentence in enumerate(SENTENCES):
-        raw = folder / f"raw{index}.wav"
-        subprocess.run(["espeak-ng", "-v", "en", "-s", "150", "-w", str(raw), sentence], check=True)
-        parts.append(str(raw))
-    joined = folder / "speech.wav"
-    subprocess.run(["sox", *parts, "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(joined)], check=True)
-    return joined
-
-
-def levelled(source: Path, gain_db: float, folder: Path) -> np.ndarray:
-    """The speech normalised by sox to `gain_db` dBFS peak."""
-    out = folder / f"level{gain_db}.wav"
-    subprocess.run(["sox", str(source), str(out), "gain", "-n", str(gain_db)], check=True)
-    samples, rate = sf.read(out, dtype="float32")
-    assert rate == SAMPLE_RATE
-    return np.asarray(samples)
-
-
 def spans(samples: np.ndarray) -> list[tuple[float, float]]:
     tracker: dict[str, object] = {}
     levels = [float(x) for x in window_levels(samples)]
@@ -92,3 +55,36 @@ def test_a_recording_gets_a_timeline_with_its_loud_part(speech: Path, tmp_path: 
     result = timeline(np.concatenate([calm, loud[: SAMPLE_RATE * 6]]), sample_rate=SAMPLE_RATE, policy=SHOUTING)
     assert result["baseline_dbfs"] is not None and len(result["shouting"]) == 1
     assert len(result["points"]) == int(result["duration_seconds"]) or len(result["points"]) == int(result["duration_seconds"]) + 1
+
+
+def test_shouting_on_a_calls_audio_frames_becomes_an_intimidation_suggestion(speech: Path, tmp_path: Path) -> None:
+    import asyncio
+
+    from kasuhara.calls_bus import MemoryBus
+    from kasuhara.live import CallInfo, start
+    from kasuhara.services.call_hub import CallHub
+
+    calm, loud = levelled(speech, -26.0, tmp_path), levelled(speech, -4.0, tmp_path)
+    pcm = (np.concatenate([calm, loud[: SAMPLE_RATE * 6]]) * 32767).astype("<i2").tobytes()
+
+    async def scenario() -> list[dict[str, object]]:
+        bus = MemoryBus()
+        hub = CallHub(bus=bus, session_factory=lambda: None, tick_seconds=0)  # type: ignore[arg-type,return-value]
+        hub._policy = (1e18, SHOUTING_POLICY, {})  # no database needed for audio
+        state, events = start("a-1", CallInfo(site_id=1), customer_status="unknown", now=0.0,
+                              time_limit_seconds=1800, policy=SHOUTING_POLICY)
+        await bus.commit(state, expected_version=0, events=events)
+        second = SAMPLE_RATE * 2  # bytes of one second (two bytes a sample): one-second frames
+        for index, at in enumerate(range(0, len(pcm), second)):
+            await hub.audio(call_id="a-1", frame=pcm[at:at + second], at=float(index))
+        final = await bus.load_full("a-1")
+        assert final is not None
+        return [final.to_dict()["alerts"], final.suggested_behaviours()]  # type: ignore[list-item]
+
+    alerts, suggested = asyncio.run(scenario())
+    assert [a["rule"] for a in alerts] == ["shouting"]  # type: ignore[index]
+    [item] = suggested  # type: ignore[misc]
+    assert item["behaviour"] == "intimidation" and item["reason"]["ja"] == "大声" and item["origin"] == "loudness"
+
+
+SHOUTING_POLICY = default_policy()

@@ -159,8 +159,7 @@ def add_levels(state: CallState, levels: Sequence[float], *, window_seconds: flo
         events += _fire(state, policy.rules_for("shouting"), key="shouting",
                         now=now, detail={"from": span[0], "to": span[1],
                                          "reason": {"ja": "大声", "en": "shouting"}})
-    if events:
-        _stamped(state, events)
+    _stamped(state, events)  # the tracker changed even without an event: a new version to store
     return events
 
 

@@ -242,8 +242,8 @@ class CallHub:
             lock = self.locks[call_id] = asyncio.Lock()
         return lock
 
-    async def _apply(self, call_id: str,
-                     step: Callable[[CallState, LivePolicy], list[Event]]) -> tuple[CallState, list[Event]]:
+    async def _apply(self, call_id: str, step: Callable[[CallState, LivePolicy], list[Event]], *,
+                     always: bool = False) -> tuple[CallState, list[Event]]:
         """Load, apply, commit; on a lost race with another process, load again and retry."""
         policy, lines = await self.policy()
         async with self._lock(call_id):
@@ -254,7 +254,7 @@ class CallHub:
                 before = state.version
                 work = state.clone()
                 events = step(work, policy)
-                if not events:
+                if not events and not always:
                     return work, []
                 self._finish(work, events, lines)
                 if await self.bus.commit(work, expected_version=before, events=events):
@@ -348,7 +348,7 @@ class CallHub:
         samples = pcm16_to_float(frame)
         levels = [float(x) for x in window_levels(samples)]
         state, _ = await self._apply(call_id, lambda st, p: live.add_levels(
-            st, levels, window_seconds=WINDOW_SECONDS, at=at, now=self.clock(), policy=p))
+            st, levels, window_seconds=WINDOW_SECONDS, at=at, now=self.clock(), policy=p), always=True)
         return state
 
     async def end(self, *, call_id: str) -> CallState:
