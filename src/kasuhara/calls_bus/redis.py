@@ -25,6 +25,7 @@ from kasuhara.live.model import CallState
 
 PREFIX = "kasuhara:"
 STREAM_MAXLEN = 200_000
+MAX_CONNECTIONS = 32
 ENDED_TTL_SECONDS = 6 * 3600
 
 _COMMIT = """
@@ -62,7 +63,10 @@ class RedisBus:
         self.live = self.prefix + "calls:live"
         self.url = url
         # redis-py's return types are unions of every reply shape: typed as Any at this edge.
-        self.client: Any = aioredis.Redis.from_url(url, decode_responses=True)
+        # A blocking pool: a burst of segments waits for a connection instead of failing.
+        pool = aioredis.BlockingConnectionPool.from_url(url, max_connections=MAX_CONNECTIONS, timeout=10,
+                                                        decode_responses=True)
+        self.client: Any = aioredis.Redis(connection_pool=pool)
         self.reader: Any = aioredis.Redis.from_url(url, decode_responses=True)
         self.fanout = FanOut()
         self.task: asyncio.Task[None] | None = None
@@ -91,6 +95,7 @@ class RedisBus:
             listener.end()
         self.fanout.listeners.clear()
         await self.client.aclose()
+        await self.client.connection_pool.disconnect()
         await self.reader.aclose()
 
     async def _read(self) -> None:
