@@ -42,7 +42,8 @@ from kasuhara.store.migrate import upgrade
 
 SECRET = secrets.token_urlsafe(40)
 REDIS = os.environ.get("KASUHARA_BENCH_REDIS", "redis://127.0.0.1:6379/0")
-HARMFUL = ("殺すぞ、覚えてろよ", "今すぐ土下座しろ", "おっぱい触らせろよ", "外国人のくせに生意気だ", "ぶん殴るぞ")
+HARMFUL = ("殺すぞ、覚えてろよ", "今すぐ土下座しろ", "おっぱい触らせろよ", "外国人のくせに生意気だ")
+"""Each raises one supervisor alert per call (threat, demand to kneel, sexual remark, discrimination)."""
 ORDINARY = ("先週届いた商品の件で電話しました", "説明書どおりに使っています", "担当の方のお名前は",
             "いつ届くのか教えてください", "前にも同じことを聞きました", "わかりました、それで")
 
@@ -93,6 +94,9 @@ class Recorder:
         self.sent: dict[tuple[str, int], float] = {}
         self.acks: list[float] = []
         self.alerts: list[float] = []
+        self.steady_acks: list[float] = []
+        self.steady_alerts: list[float] = []
+        self.steady_from = float("inf")  # segments sent after every call connected (the ramp is over)
         self.errors = 0
         self.alerts_expected = 0
 
@@ -119,6 +123,8 @@ async def one_call(base: str, token: str, site: int, call_id: str, interval: flo
             reply = json.loads(await ws.recv())
             if reply.get("type") == "ack":
                 rec.acks.append(time.monotonic() - sent)
+                if sent >= rec.steady_from:
+                    rec.steady_acks.append(rec.acks[-1])
             else:
                 rec.errors += 1
             seq += 1
@@ -143,6 +149,8 @@ async def supervisor(base: str, token: str, rec: Recorder, stop: asyncio.Event) 
             sent = rec.sent.get((event["call_id"], seg)) if seg is not None else None
             if sent is not None:
                 rec.alerts.append(time.monotonic() - sent)
+                if sent >= rec.steady_from:
+                    rec.steady_alerts.append(rec.alerts[-1])
 
 
 def pct(values: list[float], q: int) -> float:
@@ -160,6 +168,7 @@ async def drive(bases: list[str], tokens: dict[str, Any], calls: int, interval: 
     await asyncio.sleep(1.0)
     began = time.monotonic()
     until = began + ramp + seconds
+    rec.steady_from = began + ramp + 2 * interval
     run = uuid.uuid4().hex[:6]
     tasks = [asyncio.create_task(one_call(bases[i % len(bases)], tokens["line"], tokens["site"], f"b{run}-{i}",
                                           interval, until, rec, offset=ramp * i / calls)) for i in range(calls)]
@@ -175,7 +184,12 @@ async def drive(bases: list[str], tokens: dict[str, Any], calls: int, interval: 
             "segments_per_second": round(len(rec.acks) / elapsed, 1), "errors": rec.errors,
             "ack_p50_ms": round(pct(rec.acks, 50), 1), "ack_p99_ms": round(pct(rec.acks, 99), 1),
             "alerts_expected_per_supervisor": rec.alerts_expected, "alerts_received": len(rec.alerts),
-            "alert_p50_ms": round(pct(rec.alerts, 50), 1), "alert_p99_ms": round(pct(rec.alerts, 99), 1)}
+            "alert_p50_ms": round(pct(rec.alerts, 50), 1), "alert_p99_ms": round(pct(rec.alerts, 99), 1),
+            "steady": {"segments_per_second": round(len(rec.steady_acks) / max(1e-9, until - rec.steady_from), 1),
+                       "ack_p50_ms": round(pct(rec.steady_acks, 50), 1),
+                       "ack_p99_ms": round(pct(rec.steady_acks, 99), 1), "alerts_received": len(rec.steady_alerts),
+                       "alert_p50_ms": round(pct(rec.steady_alerts, 50), 1),
+                       "alert_p99_ms": round(pct(rec.steady_alerts, 99), 1)}}
 
 
 def run_mode(mode: str, args: argparse.Namespace) -> dict[str, Any]:

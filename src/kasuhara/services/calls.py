@@ -272,7 +272,8 @@ def make_incident(*, session: Session, store: EvidenceStore, actor: User, call_i
         session=session, actor=actor, site_id=row.site_id, occurred_at=started, channel="phone",
         title=f"通話 {call_id} ({started:%Y-%m-%d %H:%M})",
         summary=(f"ライブ通話 {call_id}: {minutes}分、警告 {len(state.alerts)}件、"
-                 f"終了のお願い {state.end_requests}回、{END_REASONS.get(state.end_reason, state.end_reason)}"),
+                 f"終了のお願い {state.end_requests}回、{END_REASONS.get(state.end_reason, state.end_reason)}。"
+                 f"通話の記録: /live?call={call_id}"),
         facts=facts, customer_id=row.customer_id,
     )
     content = transcript_lines(state)
@@ -363,3 +364,41 @@ def _script_lines(company: str, desk: str, minutes: int, contacts: int, days: in
             if number in by_number:
                 out[key][lang] = by_number[number]
     return out
+
+
+# --- recordings: a loudness timeline ------------------------------------------------------------
+
+RECORDING_TYPES = ("audio/wav", "audio/flac")
+MAX_RECORDING_SECONDS = 4 * 3600
+
+
+def recording_loudness(*, session: Session, store: EvidenceStore, actor: User, evidence_id: int) -> dict[str, Any]:
+    """A WAV or FLAC recording's loudness per second and its sustained shouting, against its own baseline.
+
+    Reading it is a read of the evidence (hash checked, audited). Decoded by soundfile (libsndfile).
+    """
+    import numpy as np
+    import soundfile
+
+    from kasuhara.live.loudness import timeline
+
+    row, handle = evidence_service.verified_open(session=session, store=store, actor=actor, evidence_id=evidence_id)
+    if row.content_type not in RECORDING_TYPES:
+        handle.close()
+        raise InputError([FieldProblem("evidence_id", Message("WAVかFLACの録音ではありません", "not a WAV or FLAC recording"),
+                                       RECORDING_TYPES)])
+    try:
+        with handle, soundfile.SoundFile(handle) as audio:
+            if audio.frames > audio.samplerate * MAX_RECORDING_SECONDS:
+                raise InputError([FieldProblem("evidence_id", Message("録音が長すぎます (4時間まで)",
+                                                                      "recording too long (4 hours at most)"))])
+            samples = audio.read(dtype="float32", always_2d=True)
+            rate = audio.samplerate
+    except (RuntimeError, soundfile.LibsndfileError) as exc:
+        raise InputError([FieldProblem("evidence_id", Message("録音を読み取れません", "the recording cannot be decoded"))]) from exc
+    mono = np.asarray(samples.mean(axis=1))
+    result = timeline(mono, sample_rate=rate, policy=policy(session=session).shouting)
+    result.update({"evidence_id": row.id, "filename": row.filename, "sample_rate": rate,
+                   "suggestion": {"behaviour": "intimidation", "reason": {"ja": "大声", "en": "shouting"}}
+                   if result["shouting"] else None})
+    return result

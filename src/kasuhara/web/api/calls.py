@@ -358,6 +358,15 @@ async def put_policy(body: PolicyIn, request: Request, user: CurrentUser, sessio
     return result
 
 
+@router.get("/recordings/{evidence_id}/loudness")
+def recording_loudness(evidence_id: Annotated[int, Path(ge=1, le=2**31 - 1)], user: CurrentUser, session: SessionDep,
+                       store: EvidenceStoreDep) -> dict[str, Any]:
+    """録音 (WAV・FLAC) の音量の推移と大声の区間 / a recording's loudness timeline and shouting spans."""
+    result = service.recording_loudness(session=session, store=store, actor=user, evidence_id=evidence_id)
+    session.commit()  # the audited read
+    return result
+
+
 @router.get("/{call_id}")
 async def read_call(call_id: CallId, request: Request, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
     """通話の状態と文字起こし / a call's state and transcript (live, or from its record once ended)."""

@@ -8,11 +8,13 @@ server-sent events, so a new segment or an alert shows without a reload.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from kasuhara.errors import InputError
 from kasuhara.services import calls as service
 from kasuhara.web.api.calls import hub_of
 from kasuhara.web.deps import OptionalUser, SessionDep
@@ -70,3 +72,39 @@ def board_page(request: Request, session: SessionDep, user: OptionalUser) -> Res
         return render(request, "live/board.html", {"messages": _messages(request)})
 
     return guarded(request, session, page)
+
+
+@router.get("/live/recordings/{evidence_id}", response_class=HTMLResponse)
+def recording_page(request: Request, evidence_id: int, session: SessionDep, user: OptionalUser) -> Response:
+    """A recording's loudness timeline, drawn as SVG on the server (no script needed)."""
+    store = request.app.state.evidence_store
+
+    def page() -> Response:
+        me = require_user(request, user)
+        try:
+            result = service.recording_loudness(session=session, store=store, actor=me, evidence_id=evidence_id)
+        except InputError as exc:
+            return error_page(request, exc)
+        session.commit()
+        return render(request, "live/recording.html", {"r": result, "chart": _chart(result)})
+
+    return guarded(request, session, page)
+
+
+def _chart(result: dict[str, Any], width: int = 720, height: int = 200) -> dict[str, Any]:
+    points = result["points"]
+    duration = max(float(result["duration_seconds"]), 1.0)
+    low, high = -70.0, 0.0
+
+    def x(t: float) -> float:
+        return round(40.0 + (width - 50) * float(t) / float(duration), 1)
+
+    def y(db: float) -> float:
+        return round(10 + (height - 30) * (high - max(low, min(high, db))) / (high - low), 1)
+
+    line = " ".join(f"{x(p['t'])},{y(p['dbfs'])}" for p in points)
+    spans = [{"x": x(a), "w": max(2.0, x(b) - x(a))} for a, b in result["shouting"]]
+    baseline = result["baseline_dbfs"]
+    ticks = [{"y": y(v), "label": str(int(v))} for v in (-60, -40, -20, 0)]
+    return {"width": width, "height": height, "line": line, "spans": spans, "ticks": ticks,
+            "baseline_y": y(baseline) if baseline is not None else None, "bottom": height - 20}
