@@ -69,6 +69,10 @@ class RedisBus:
         self.client: Any = aioredis.Redis(connection_pool=pool)
         self.reader: Any = aioredis.Redis.from_url(url, decode_responses=True)
         self.fanout = FanOut()
+        # The states this process committed last. A cached state may be stale (another process moved
+        # the call on): the commit's version check refuses it, the entry is dropped, the next load reads
+        # Redis. Events from other processes drop the entries they make stale, so that is rare.
+        self.cache: dict[str, CallState] = {}
         self.task: asyncio.Task[None] | None = None
         self.last_id = "$"
         self.script: Any = None
@@ -110,18 +114,26 @@ class RedisBus:
             for _stream, entries in found or ():
                 for entry_id, fields in entries:
                     self.last_id = entry_id
-                    self.fanout.publish(Delivered(entry_id, json.loads(fields["e"])))
+                    event = json.loads(fields["e"])
+                    cached = self.cache.get(event.get("call_id", ""))
+                    if cached is not None and (cached.version < event.get("version", 0) or event["type"] == "call.end"):
+                        self.cache.pop(event["call_id"], None)
+                    self.fanout.publish(Delivered(entry_id, event))
 
     async def load(self, call_id: str) -> CallState | None:
+        cached = self.cache.get(call_id)
+        if cached is not None:
+            return cached
         raw = await self.client.hget(self._key(call_id), "state")
         if raw is None:
             return None
         return CallState.from_dict(json.loads(raw))
 
     async def load_full(self, call_id: str) -> CallState | None:
-        state = await self.load(call_id)
-        if state is None:
+        raw = await self.client.hget(self._key(call_id), "state")
+        if raw is None:
             return None
+        state = CallState.from_dict(json.loads(raw))
         state.segments = [json.loads(s) for s in await self.client.lrange(self._key(call_id) + ":segments", 0, -1)]
         return state
 
@@ -133,9 +145,15 @@ class RedisBus:
                            *(json.dumps(e, ensure_ascii=False) for e in events)]
         keys = [self._key(state.call_id), self._key(state.call_id) + ":segments", self.live, self.stream]
         ok = await self.script(keys=keys, args=argv)
-        if ok:
-            state.segments = []  # stored; the in-memory state carries only what is new
-        return bool(ok)
+        if not ok:
+            self.cache.pop(state.call_id, None)
+            return False
+        state.segments = []  # stored; the in-memory state carries only what is new
+        if state.status == "live":
+            self.cache[state.call_id] = state
+        else:
+            self.cache.pop(state.call_id, None)
+        return True
 
     async def live_ids(self) -> list[str]:
         return sorted(await self.client.smembers(self.live))
