@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from kasuhara.errors import FieldProblem, InputError, Message
@@ -149,6 +149,8 @@ class Flag:
 class CallState:
     """Everything known about one call. Mutated only by `kasuhara.live.machine`."""
 
+    # to_dict() is on every commit to a remote bus: no deep copy (dataclasses.asdict copies all).
+
     call_id: str
     site_id: int
     operator: str
@@ -178,7 +180,8 @@ class CallState:
     taken_over_by: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The state as JSON-able data; it shares its lists with the state (serialise, do not mutate)."""
+        return {f.name: getattr(self, f.name) for f in STATE_FIELDS}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CallState:
@@ -237,3 +240,6 @@ class CallState:
             "time_prompts": [k.split("|", 1)[1] for k in self.fired if k.split("|", 1)[1] in ("time_warning", "time_limit")],
             "last_alert": self.alerts[-1] if self.alerts else None,
         }
+
+
+STATE_FIELDS = fields(CallState)
