@@ -176,19 +176,27 @@ class CallHub:
         self._started = False
 
     async def _follow(self, sub: Subscription) -> None:
-        async for item in sub.events():
-            event = item.event
-            summary = event.get("summary")
-            call_id = event.get("call_id")
-            if not call_id:
-                continue
-            if summary is not None:
-                self.index[call_id] = Known(summary, self.clock())
-            elif call_id in self.index:
-                self.index[call_id].seen_at = self.clock()
-            if event.get("type") == "call.end":
-                self.index.pop(call_id, None)
-                self.locks.pop(call_id, None)
+        """Keep the index; if this listener ever falls behind, it resumes from the last event it saw."""
+        last: str | None = None
+        while True:
+            while (item := await sub.get()) is not None:
+                last = item.id
+                self._index(item.event)
+            self.bus.unsubscribe(sub)
+            sub = await self.bus.subscribe(after=last)
+
+    def _index(self, event: Event) -> None:
+        summary = event.get("summary")
+        call_id = event.get("call_id")
+        if not call_id:
+            return
+        if summary is not None:
+            self.index[call_id] = Known(summary, self.clock())
+        elif call_id in self.index:
+            self.index[call_id].seen_at = self.clock()
+        if event.get("type") == "call.end":
+            self.index.pop(call_id, None)
+            self.locks.pop(call_id, None)
 
     async def _clock(self) -> None:
         while True:

@@ -116,7 +116,15 @@ def _split(events: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, list[li
 @router.post("/{call_id}/events", response_model=BatchOut)
 async def post_events(call_id: CallId, body: BatchIn, request: Request, user: CurrentUser, session: SessionDep,
                       settings: SettingsDep) -> BatchOut:
-    """区間をまとめて送る (calls:write) / send a batch of inputs for one call (all or none)."""
+    """区間をまとめて送る (calls:write) / send a batch of inputs for one call (all or none).
+
+    The same inputs stream over the WebSocket `/api/v1/calls/{call_id}/stream` (bearer token with
+    `calls:write` in the `Authorization` header): JSON text messages `call.start`, `segment`, `audio
+    {start}`, `call.end`, and binary 16 kHz mono 16-bit PCM frames of at most 64,000 bytes. Each is
+    answered with `started {resumed, last_seq}`, `ack {seq}`, `ended` or `error {status, detail}`;
+    after a reconnect, `call.start` again returns `last_seq` and the client resends what follows.
+    See docs/live.md.
+    """
     actor = await to_thread.run_sync(_require_writer, request, session, settings, user)
     start, segments, ending = _split(body.events)
     hub = hub_of(request.app)
