@@ -91,3 +91,11 @@ def test_the_operator_screen_without_a_call_lists_calls(phone: Any) -> None:
     shot(phone, "live-operator-empty-375")
 
 
+
+
+def test_the_board_on_a_phone(phone: Any) -> None:
+    login(phone, "supervisor", "/live/board")
+    phone.goto("/live/board")
+    phone.wait_for_selector("#board-calls")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375 + 1  # nothing runs off the screen
+    shot(phone, "live-board-375")
