@@ -7,7 +7,7 @@ nobody changed the call since it was loaded), `live_ids`, and `subscribe(after=.
 replays events after an event id (a reconnecting board misses nothing) and then follows new ones.
 """
 
-from kasuhara.calls_bus.base import CallBus, Delivered, Subscription
+from kasuhara.calls_bus.base import HEARTBEAT, CallBus, Delivered, Subscription
 from kasuhara.calls_bus.memory import MemoryBus
 
 
@@ -24,4 +24,4 @@ def make_bus(url: str) -> CallBus:
         "redis:// で始まるURLか空にしてください", "must be empty (embedded) or a redis:// URL"))])
 
 
-__all__ = ["CallBus", "Delivered", "MemoryBus", "Subscription", "make_bus"]
+__all__ = ["HEARTBEAT", "CallBus", "Delivered", "MemoryBus", "Subscription", "make_bus"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -61,12 +62,13 @@ class Subscription:
             return first
         while True:
             item = await self.queue.get()
-            if item is None or event_order(item.id) > self.seen:
+            if item is None or item is HEARTBEAT or event_order(item.id) > self.seen:
                 return item
 
     async def events(self) -> AsyncIterator[Delivered]:
         while (item := await self.get()) is not None:
-            yield item
+            if item is not HEARTBEAT:
+                yield item
 
 
 def event_order(event_id: str) -> tuple[int, int]:
@@ -78,6 +80,10 @@ def event_order(event_id: str) -> tuple[int, int]:
         return (-1, -1)
 
 
+HEARTBEAT = Delivered("", {"type": "heartbeat"})
+"""Offered to every listener now and then, so an idle stream can send a keep-alive without a timer of its own."""
+
+
 class FanOut:
     """The local listeners of one process."""
 
@@ -87,6 +93,12 @@ class FanOut:
     def publish(self, item: Delivered) -> None:
         for listener in tuple(self.listeners):
             listener.offer(item)
+
+    def heartbeat(self) -> None:
+        for listener in tuple(self.listeners):
+            if not listener.overflowed:
+                with contextlib.suppress(asyncio.QueueFull):
+                    listener.queue.put_nowait(HEARTBEAT)
 
 
 class CallBus(Protocol):
@@ -110,3 +122,5 @@ class CallBus(Protocol):
         """Events after `after` (an event id), then every new one, until `unsubscribe`."""
 
     def unsubscribe(self, subscription: Subscription) -> None: ...
+
+    fanout: FanOut

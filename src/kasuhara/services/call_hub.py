@@ -21,7 +21,7 @@ from anyio import to_thread
 from sqlalchemy.orm import Session
 
 from kasuhara import live
-from kasuhara.calls_bus import CallBus, Subscription
+from kasuhara.calls_bus import HEARTBEAT, CallBus, Subscription
 from kasuhara.errors import ConflictError, InputError, Message, NotFoundError, PermissionDeniedError
 from kasuhara.live.loudness import WINDOW_SECONDS, pcm16_to_float, window_levels
 from kasuhara.live.machine import ENDED
@@ -32,6 +32,7 @@ from kasuhara.store.models.users import User
 
 Event = dict[str, Any]
 POLICY_TTL_SECONDS = 30.0
+HEARTBEAT_SECONDS = 15.0
 MAX_BATCH = 500
 UNKNOWN = Message("この通話は開始されていません (call.start を先に送ってください)",
                   "this call has not been started (send call.start first)")
@@ -180,6 +181,8 @@ class CallHub:
         last: str | None = None
         while True:
             while (item := await sub.get()) is not None:
+                if item is HEARTBEAT:
+                    continue
                 last = item.id
                 self._index(item.event)
             self.bus.unsubscribe(sub)
@@ -199,8 +202,13 @@ class CallHub:
             self.locks.pop(call_id, None)
 
     async def _clock(self) -> None:
+        beats = 0
         while True:
             await asyncio.sleep(self.tick_seconds)
+            beats += 1
+            if beats * self.tick_seconds >= HEARTBEAT_SECONDS:
+                beats = 0
+                self.bus.fanout.heartbeat()  # the event feeds send a keep-alive
             with contextlib.suppress(Exception):
                 await self.tick_all()
 

@@ -10,7 +10,6 @@ both resume after a reconnect from `Last-Event-ID` without losing an event.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
@@ -22,7 +21,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import Field
 
 from kasuhara import live
-from kasuhara.calls_bus import Delivered, make_bus
+from kasuhara.calls_bus import HEARTBEAT, Delivered, make_bus
 from kasuhara.errors import InputError, KasuharaError, Message, PermissionDeniedError
 from kasuhara.live.model import CALL_ID_CHARS, CallState, field_problem
 from kasuhara.services import access
@@ -37,7 +36,6 @@ from kasuhara.web.security import bearer_token
 router = APIRouter(prefix="/calls", tags=["calls"], responses=ERRORS)
 CallId = Annotated[str, Path(min_length=1, max_length=CALL_ID_CHARS, pattern=r"^[A-Za-z0-9_.:\-]+$")]
 MAX_MESSAGE_CHARS = 16_384
-HEARTBEAT_SECONDS = 15.0
 BOARD_TYPES = frozenset({"call.start", "alert", "decision", "call.end"})
 NO_SCOPE = Message("このトークンには calls:write の権限がありません", "this token is not allowed calls:write")
 
@@ -251,18 +249,16 @@ def _sse(item: Delivered) -> bytes:
 
 
 async def _follow(hub: CallHub, last_event_id: str | None, keep: Any) -> AsyncIterator[bytes]:
+    """The feed: a keep-alive comment on each heartbeat of the hub's clock, else the events.
+
+    No timer per stream: each event reaches the socket in as few turns of the event loop as possible.
+    """
     sub = await hub.bus.subscribe(after=last_event_id, keep=keep)
     try:
         yield b"retry: 1000\n\n"
-        while True:
-            try:
-                item = await asyncio.wait_for(sub.get(), timeout=HEARTBEAT_SECONDS)
-            except TimeoutError:
-                yield b": keep-alive\n\n"
-                continue
-            if item is None:
-                return  # fell behind: the browser reconnects with Last-Event-ID and replays
-            yield _sse(item)
+        while (item := await sub.get()) is not None:
+            yield b": keep-alive\n\n" if item is HEARTBEAT else _sse(item)
+        # None: fell behind; the browser reconnects with Last-Event-ID and replays
     finally:
         hub.bus.unsubscribe(sub)
 
