@@ -150,6 +150,11 @@ class LiveClient:
                    "end": line.end, "is_final": final, "seq": len(self.sent)}
         self.sent.append(message)
         reply = self._exchange(message)
+        for attempt in range(10):  # 503: the server's broker was busy and stored nothing; send it again
+            if reply.get("type") != "error" or reply.get("status") != 503:
+                break
+            time.sleep(0.2 * (attempt + 1))
+            reply = self._exchange(message)
         if reply.get("type") == "error":
             raise RuntimeError(f"segment {message['seq']} refused: {reply}")
         return reply

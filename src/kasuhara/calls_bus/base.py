@@ -9,11 +9,20 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from kasuhara.errors import ConflictError, Message
 from kasuhara.live.model import CallState
 
 Event = dict[str, Any]
 QUEUE_LIMIT = 10_000
 """A subscriber this far behind is cut off (it reconnects and replays from its last event id)."""
+
+
+class BusUnavailableError(ConflictError):
+    """The broker did not answer in time: nothing was stored; the client sends the input again."""
+
+    def __init__(self) -> None:
+        super().__init__(Message("通話の中継サーバーが混み合っています。もう一度送ってください (何も保存していません)",
+                                 "the call broker is busy; send it again (nothing was stored)"))
 
 
 @dataclass

@@ -19,8 +19,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis.asyncio as aioredis
+from redis.exceptions import RedisError
 
-from kasuhara.calls_bus.base import Delivered, Event, FanOut, Subscription
+from kasuhara.calls_bus.base import BusUnavailableError, Delivered, Event, FanOut, Subscription
 from kasuhara.live.model import CallState
 
 PREFIX = "kasuhara:"
@@ -124,7 +125,10 @@ class RedisBus:
         cached = self.cache.get(call_id)
         if cached is not None:
             return cached
-        raw = await self.client.hget(self._key(call_id), "state")
+        try:
+            raw = await self.client.hget(self._key(call_id), "state")
+        except RedisError as exc:
+            raise BusUnavailableError() from exc
         if raw is None:
             return None
         return CallState.from_dict(json.loads(raw))
@@ -144,7 +148,12 @@ class RedisBus:
                            state.status, len(segments), *segments, state.call_id, ENDED_TTL_SECONDS,
                            *(json.dumps(e, ensure_ascii=False) for e in events)]
         keys = [self._key(state.call_id), self._key(state.call_id) + ":segments", self.live, self.stream]
-        ok = await self.script(keys=keys, args=argv)
+        try:
+            ok = await self.script(keys=keys, args=argv)
+        except RedisError as exc:
+            # Unknown whether it ran: the next load reads Redis, and a resent segment is idempotent.
+            self.cache.pop(state.call_id, None)
+            raise BusUnavailableError() from exc
         if not ok:
             self.cache.pop(state.call_id, None)
             return False

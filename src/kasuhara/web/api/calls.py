@@ -22,6 +22,7 @@ from pydantic import Field
 
 from kasuhara import live
 from kasuhara.calls_bus import HEARTBEAT, Delivered, make_bus
+from kasuhara.calls_bus.base import BusUnavailableError
 from kasuhara.errors import InputError, KasuharaError, Message, PermissionDeniedError
 from kasuhara.live.model import CALL_ID_CHARS, CallState, field_problem
 from kasuhara.services import access
@@ -51,6 +52,9 @@ def hub_of(app: Any) -> CallHub:
 
 def error_body(exc: KasuharaError) -> dict[str, Any]:
     """The same body the HTTP error handler gives, for WebSocket and batch replies."""
+    if isinstance(exc, BusUnavailableError):
+        return {"status": 503, "detail": f"{exc.message.ja} / {exc.message.en}", "msg_ja": exc.message.ja,
+                "msg_en": exc.message.en}
     if isinstance(exc, InputError):
         return {"status": 422, "detail": [{"loc": p.field.split("."), "msg": p.message.ja, "msg_ja": p.message.ja,
                                            "msg_en": p.message.en, "allowed": list(p.allowed)} for p in exc.problems]}
