@@ -46,7 +46,10 @@
     var started = null, limit = 0, ended = false, promptSeverity = 0;
     var transcript = document.getElementById("transcript"), alertsEl = document.getElementById("alerts");
 
+    var shownSegs = {}, shownAlerts = {};
     var addSegment = function (seg) {
+      if (shownSegs[seg.seq]) { return; }
+      shownSegs[seg.seq] = true;
       var li = el("li", "live-seg live-seg--" + seg.speaker);
       li.setAttribute("data-seq", seg.seq);
       li.appendChild(el("span", "live-seg__who", m("speaker." + seg.speaker)));
@@ -60,6 +63,8 @@
       li.scrollIntoView({ block: "nearest" });
     };
     var addAlert = function (a) {
+      if (shownAlerts[a.id]) { return; }
+      shownAlerts[a.id] = true;
       var empty = alertsEl.querySelector(".live-empty");
       if (empty) { empty.remove(); }
       var li = el("li", "live-alert live-alert--" + a.severity);
@@ -108,22 +113,37 @@
         setStatus(ev.summary);
       }
     };
-    fetch(API + "/" + encodeURIComponent(callId), { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
-      .then(function (st) {
-        started = st.started_at; limit = st.time_limit_seconds;
-        document.getElementById("limit").textContent = clock(limit);
-        setStatus(st);
-        (st.segments || []).forEach(addSegment);
-        (st.alerts || []).forEach(addAlert);
-        if (st.taken_over_by) { supervisorNote(m("taken_over")); }
-        if (st.status !== "ended") {
-          var source = new EventSource(API + "/" + encodeURIComponent(callId) + "/events");
-          ["segment", "partial", "alert", "decision", "call.end"].forEach(function (kind) {
-            source.addEventListener(kind, function (e) { apply(JSON.parse(e.data)); });
-          });
-        }
+    /* The feed first, then the state: whatever happens in between comes by the feed, and what
+       both give is shown once (segments by seq, alerts by id). */
+    var pending = [], loaded = false;
+    var source = new EventSource(API + "/" + encodeURIComponent(callId) + "/events");
+    ["segment", "partial", "alert", "decision", "call.end"].forEach(function (kind) {
+      source.addEventListener(kind, function (e) {
+        var ev = JSON.parse(e.data);
+        if (loaded) { apply(ev); } else { pending.push(ev); }
       });
+    });
+    var loading = false;
+    var loadState = function () {
+      if (loaded || loading) { return; }
+      loading = true;
+      fetch(API + "/" + encodeURIComponent(callId), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (st) {
+          started = st.started_at; limit = st.time_limit_seconds;
+          document.getElementById("limit").textContent = clock(limit);
+          setStatus(st);
+          (st.segments || []).forEach(addSegment);
+          (st.alerts || []).forEach(addAlert);
+          if (st.taken_over_by) { supervisorNote(m("taken_over")); }
+          loaded = true;
+          pending.forEach(apply); pending = [];
+          if (st.status === "ended") { source.close(); }
+        });
+    };
+    source.onopen = loadState;
+    /* No feed for a call that has already ended (or a dropped line): show what is stored. */
+    source.onerror = function () { if (!loaded) { source.close(); loadState(); } };
     setInterval(function () {
       if (started !== null && !ended) {
         var secs = Date.now() / 1000 - started;
@@ -226,24 +246,34 @@
       if (ev0) { li.appendChild(el("span", "live-evidence", ev0)); }
       feed.insertBefore(li, feed.firstChild);
     };
-    fetch(API, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
-      data.live.forEach(function (c) { calls[c.call_id] = c; });
-      data.ended.slice().reverse().forEach(addEnded);
+    /* The feed first, then the list: a call that starts in between comes by the feed. */
+    var bpending = [], bloaded = false;
+    var applyBoard = function (kind, ev) {
+      if (ev.summary) { calls[ev.call_id] = ev.summary; }
+      if (kind === "alert") { addFeed(ev); }
+      if (kind === "call.end") { addEnded(ev.summary); delete calls[ev.call_id]; }
       render();
-      var source = new EventSource(API + "/events");
-      var connection = document.getElementById("board-connection");
-      source.onerror = function () { connection.textContent = m("reconnecting"); };
-      source.onopen = function () { connection.textContent = ""; };
-      ["call.start", "alert", "decision", "call.end"].forEach(function (kind) {
-        source.addEventListener(kind, function (e) {
-          var ev = JSON.parse(e.data);
-          if (ev.summary) { calls[ev.call_id] = ev.summary; }
-          if (kind === "alert") { addFeed(ev); }
-          if (kind === "call.end") { addEnded(ev.summary); delete calls[ev.call_id]; }
-          render();
-        });
+    };
+    var bsource = new EventSource(API + "/events");
+    var connection = document.getElementById("board-connection");
+    bsource.onerror = function () { connection.textContent = m("reconnecting"); };
+    ["call.start", "alert", "decision", "call.end"].forEach(function (kind) {
+      bsource.addEventListener(kind, function (e) {
+        var ev = JSON.parse(e.data);
+        if (bloaded) { applyBoard(kind, ev); } else { bpending.push([kind, ev]); }
       });
     });
+    bsource.onopen = function () {
+      connection.textContent = "";
+      if (bloaded) { return; }
+      fetch(API, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
+        data.live.forEach(function (c) { calls[c.call_id] = c; });
+        data.ended.slice().reverse().forEach(addEnded);
+        bloaded = true;
+        bpending.forEach(function (p) { applyBoard(p[0], p[1]); }); bpending = [];
+        render();
+      });
+    };
     setInterval(function () {
       Array.prototype.forEach.call(document.querySelectorAll(".live-elapsed"), function (td) {
         var secs = Date.now() / 1000 - Number(td.getAttribute("data-started"));
