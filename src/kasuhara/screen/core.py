@@ -13,6 +13,7 @@ unless the utterance is someone reporting what another person said.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -431,10 +432,11 @@ def _model_evidence(
     ranked = candidates[np.argsort(-contrib[candidates], kind="stable")]
     text = norm.text
     tokens = morph.tokenize(text) if not text.isascii() else ()
+    begins = [t.begin for t in tokens]
     spans: list[tuple[int, int]] = []
     for i in ranked[:12].tolist():
         a, b = int(starts[i]), int(ends[i])
-        a, b = _widen_to_morphemes(tokens, a, b) if tokens else _widen_to_words(text, a, b)
+        a, b = _widen_to_morphemes(tokens, a, b, begins) if tokens else _widen_to_words(text, a, b)
         if a < b and not any(x <= a and b <= y for x, y in spans):
             spans = [(x, y) for x, y in spans if not (a <= x and y <= b)]
             spans.append((a, b))
@@ -461,14 +463,18 @@ _FUNCTION_POS = {"助詞", "助動詞", "補助記号", "空白", "接尾辞", "
 _MAX_EVIDENCE_CHARS = 16
 
 
-def _widen_to_morphemes(tokens: tuple[morph.Token, ...], a: int, b: int) -> tuple[int, int]:
+def _widen_to_morphemes(
+    tokens: tuple[morph.Token, ...], a: int, b: int, begins: Sequence[int] | None = None
+) -> tuple[int, int]:
     """An n-gram's span widened to the morphemes it touches; a span of particles and auxiliaries
     alone (んだけ, だよね) takes in the word they belong to, so that what is shown reads as words.
     Returns an empty span when there is no such word (nothing a person could read as evidence)."""
-    inside = [i for i, t in enumerate(tokens) if t.begin < b and t.end > a]
-    if not inside:
+    if begins is None:
+        begins = [t.begin for t in tokens]
+    first = max(bisect_right(begins, a) - 1, 0)  # the token holding a (Sudachi's tokens cover the text)
+    last = bisect_left(begins, b) - 1  # the last token starting before b
+    if last < first:
         return a, a
-    first, last = inside[0], inside[-1]
     while first <= last and tokens[first].pos in {"補助記号", "空白", "記号"}:
         first += 1
     while last >= first and tokens[last].pos in {"補助記号", "空白", "記号"}:
