@@ -149,8 +149,8 @@ def test_unknown_ids_from_a_screener_are_ignored_and_traced() -> None:
 
 
 def test_unconfirmed_in_force_date_is_noted() -> None:
-    a = judge(facts(location={"prefecture": "静岡県"}))
-    assert "ordinance:22" in a.rule_ids
+    a = judge(facts(occurred_at="2025-01-10"))
+    assert "national_guideline:2020" in a.rule_ids
     assert any("unconfirmed" in n.en for n in a.notes)
 
 

@@ -32,7 +32,7 @@ def test_packaged_data_loads_and_is_cached() -> None:
     kb = load_knowledge_base()
     assert kb is load_knowledge_base()
     assert kb.version
-    assert len(kb.behaviours) == 18
+    assert len(kb.behaviours) == 20
 
 
 def test_duplicate_yaml_key_names_the_file() -> None:

@@ -6,6 +6,8 @@ with an English gloss, because the exact wording is what matters.
 
 from __future__ import annotations
 
+from datetime import date
+
 from kasuhara.errors import Message
 from kasuhara.judge.engine import Assessment
 from kasuhara.knowledge.model import URGENCIES
@@ -32,6 +34,9 @@ _HEAD = {
     "kb": Message("知識ベース版", "Knowledge base version"),
     "unconfirmed": Message("未確認", "unconfirmed"),
     "source": Message("出典", "source"),
+    "attempt": Message("未遂も処罰されます", "the attempt is punishable"),
+    "disclaimer": Message("この判定について", "About this assessment"),
+    "applies_when": Message("適用場面", "applies"),
 }
 
 _URGENCY = {
@@ -80,16 +85,22 @@ def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = 
         lines.append(f"  {h('none')}")
     for o in a.offences:
         off = o.offence
-        art = f"{off.law_name.ja}第{off.article}条" if L == "ja" else f"{off.law_name.en} art. {off.article}"
+        art = f"{off.law_name.ja}{off.article_label.ja}" if L == "ja" else f"{off.law_name.en} {off.article_label.en}"
         lines.append(f"  - {art} {t(o.name)}")
         p = o.penalty
         text = p.text if not p.resolved_text else f"{p.text}（{p.resolved_text}）"
         mark = f" [{h('unconfirmed')}]" if p.status == "U" else ""
         lines.append(f"    {h('penalty')}: {text}{mark}")
+        period = _period(p.effective_from, p.effective_until, a.coverage_from, L)
         if L == "en" and p.gloss_en:
-            lines.append(f"      ({p.gloss_en}; in force from {p.effective_from.isoformat()})")
-        elif L == "ja":
-            lines.append(f"      （{p.effective_from.isoformat()}以降の行為に適用）")
+            lines.append(f"      ({p.gloss_en}; {period})")
+        else:
+            lines.append(f"      （{period}）" if L == "ja" else f"      ({period})")
+        if off.attempt_punishable:
+            name = f"{t(off.attempt_name)}、" if L == "ja" and off.attempt_name else (
+                f"{t(off.attempt_name)}, " if off.attempt_name else "")
+            lines.append(f"    {h('attempt')}（{name}{off.attempt_basis}）" if L == "ja"
+                         else f"    {h('attempt')} ({name}{off.attempt_basis})")
         if off.complaint_required:
             lines.append(f"    {h('complaint')} ({off.complaint_basis})")
         lines.append(f"    {h('verify')}: " + ("、" if L == "ja" else "; ").join(t(e) for e in o.elements_to_verify))
@@ -100,7 +111,13 @@ def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = 
     for r in a.applicable_rules:
         mark = "" if r.from_confirmed else f" [{h('unconfirmed')}]"
         lines.append(f"  - {t(r.title)} [{r.id}]{mark}")
+        if r.applies_when_text is not None:
+            lines.append(f"    （{h('applies_when')}: {t(r.applies_when_text)}）" if L == "ja"
+                         else f"    ({h('applies_when')}: {t(r.applies_when_text)})")
+        lines.append(f"    {t(r.summary)}")
         lines.append(f"    {t(r.duty)}")
+        if r.measures and r.measures_basis is not None:
+            lines.append(f"    {t(r.measures_basis)}")
         for m in r.measures:
             lines.append(f"    ・{t(m)}")
     lines.append("")
@@ -127,6 +144,27 @@ def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = 
                 src = step.sources[0]
                 cite = src.title + (f" {src.article}" if src.article else "")
                 lines.append(f"     [{h('source')}: {cite} ({src.status})]")
+    if a.disclaimer.ja:
+        lines.append("")
+        lines.append(f"■ {h('disclaimer')}")
+        lines.append(f"  {t(a.disclaimer)}")
     lines.append("")
     lines.append(f"{h('kb')}: {a.knowledge_base_version}")
     return "\n".join(lines) + "\n"
+
+
+def _period(start: date, until: date | None, coverage_from: date | None, lang: str) -> str:
+    """The conduct a penalty clause covers, as a period: the first recorded clause starts at the
+    knowledge base's coverage, not at the law's own date, so it is shown by its end only."""
+    first = coverage_from is not None and start <= coverage_from
+    if lang == "en":
+        if until is None:
+            return f"for conduct from {start.isoformat()}"
+        if first:
+            return f"for conduct until {until.isoformat()}"
+        return f"for conduct from {start.isoformat()} to {until.isoformat()}"
+    if until is None:
+        return f"{start.isoformat()}以降の行為に適用"
+    if first:
+        return f"{until.isoformat()}までの行為に適用"
+    return f"{start.isoformat()}〜{until.isoformat()}の行為に適用"

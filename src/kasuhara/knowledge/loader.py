@@ -33,11 +33,19 @@ from kasuhara.knowledge.model import (
     Prefecture,
     ResponseType,
     Rule,
+    RuleVersion,
     Situation,
     Source,
     Step,
 )
-from kasuhara.knowledge.vocabulary import CHANNELS, DEMAND_KINDS, DETERMINATIONS, RULE_KINDS, SCOPES
+from kasuhara.knowledge.vocabulary import (
+    CHANNELS,
+    DEMAND_KINDS,
+    DETERMINATIONS,
+    RULE_KINDS,
+    SCOPES,
+    VALIDITIES,
+)
 
 DATA_FILES = (
     "meta.yaml",
@@ -239,6 +247,8 @@ class _Checker:
                 self.add(file, ident, f"duplicate id {ident!r}")
                 continue
             seen.add(ident)
+            if not isinstance(item.get("last_reviewed_on"), date):
+                self.add(file, ident, "needs last_reviewed_on (YYYY-MM-DD: when a person last checked it against its sources)")
             out.append(item)
         return out
 
@@ -255,7 +265,19 @@ _CONDITION_KEYS = (
     "public_official",
     "channel",
     "demand_kind",
+    "validity",
+    "prefecture",
+    "physical_contact",
+    "stayed_after_request",
+    "weapon_shown",
+    "acted_jointly",
+    "accommodation_request",
+    "lodging",
 )
+_TRI_STATE = ("physical_contact", "stayed_after_request", "weapon_shown", "acted_jointly",
+              "accommodation_request", "lodging")
+"""Facts that may be unknown (null): `{fact: true}` holds only when it is true, `{fact: false}` only
+when it is known to be false; an unknown fact satisfies neither."""
 
 
 def _compile(ck: _Checker, raw: Any, file: str, entry: str, behaviour_ids: set[str]) -> Condition:
@@ -300,6 +322,23 @@ def _compile(ck: _Checker, raw: Any, file: str, entry: str, behaviour_ids: set[s
         if key == "asked_to_leave":
             return lambda s: (s.asked_to_leave > 0) == value
         return lambda s: s.public_official == value
+    if key in _TRI_STATE:
+        if not isinstance(value, bool):
+            ck.add(file, entry, f"{key}: must be true or false")
+            return never
+        return lambda s: getattr(s, key) is value
+    if key == "validity":
+        if not isinstance(value, list) or not value or not all(v in VALIDITIES for v in value):
+            ck.add(file, entry, f"{key}: must be a list of {', '.join(VALIDITIES)}")
+            return never
+        wanted_v = frozenset(value)
+        return lambda s: s.validity in wanted_v
+    if key == "prefecture":
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and len(v) == 2 for v in value):
+            ck.add(file, entry, f"{key}: must be a list of 2-digit JIS prefecture codes as strings")
+            return never
+        wanted_p = frozenset(value)
+        return lambda s: s.prefecture in wanted_p
     if key in ("channel", "demand_kind"):
         vocab = CHANNELS if key == "channel" else DEMAND_KINDS
         if not isinstance(value, list) or not value or not all(v in vocab for v in value):
@@ -359,7 +398,7 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
     categories: list[Category] = []
     for item in ck.entries(bdoc, "categories", "behaviours.yaml"):
         e = item["id"]
-        ck.mapping(item, "behaviours.yaml", e, {"id", "label", "sources"}, set())
+        ck.mapping(item, "behaviours.yaml", e, {"id", "label", "sources"}, {"last_reviewed_on"})
         categories.append(Category(e, ck.message(item.get("label"), "behaviours.yaml", f"{e}.label"),
                                    ck.sources(item.get("sources"), "behaviours.yaml", e)))
     category_ids = {c.id for c in categories}
@@ -367,7 +406,7 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
     for item in ck.entries(bdoc, "behaviours", "behaviours.yaml"):
         e = item["id"]
         ck.mapping(item, "behaviours.yaml", e,
-                   {"id", "label", "description", "category", "regardless_of_demand", "sources"}, set())
+                   {"id", "label", "description", "category", "regardless_of_demand", "sources"}, {"last_reviewed_on"})
         category = item.get("category")
         if category not in category_ids:
             ck.add("behaviours.yaml", e, f"dangling reference to unknown category {category!r}")
@@ -385,7 +424,7 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
     behaviour_ids = {b.id for b in behaviours}
 
     offences = _build_offences(ck, documents["offences.yaml"], behaviour_ids, coverage_from)
-    rules = _build_rules(ck, documents["rules.yaml"])
+    rules = _build_rules(ck, documents["rules.yaml"], behaviour_ids)
     actions = _build_actions(ck, documents["actions.yaml"])
     action_ids = {a.id for a in actions}
     response_types, determinations = _build_responses(ck, documents["responses.yaml"], behaviour_ids, action_ids)
@@ -436,7 +475,7 @@ def _build_offences(ck: _Checker, doc: Any, behaviour_ids: set[str], coverage_fr
         e = item["id"]
         ck.mapping(item, f, e, {"id", "article", "law", "name", "elements", "complaint_required", "attempt",
                                 "triggers", "applies_when", "unmet", "penalties", "sources"},
-                   {"complaint_basis", "attempt_basis"})
+                   {"complaint_basis", "attempt_basis", "attempt_name", "item", "last_reviewed_on"})
         law = item.get("law")
         if law not in laws:
             ck.add(f, e, f"dangling reference to unknown law {law!r}")
@@ -451,6 +490,8 @@ def _build_offences(ck: _Checker, doc: Any, behaviour_ids: set[str], coverage_fr
         if complaint and not item.get("complaint_basis"):
             ck.add(f, e, "complaint_required needs complaint_basis (the article that requires it)")
         attempt = ck.boolean(item.get("attempt"), f, f"{e}.attempt")
+        if not attempt and item.get("attempt_name"):
+            ck.add(f, e, "attempt_name needs attempt: true")
         if attempt and not item.get("attempt_basis"):
             ck.add(f, e, "attempt: true needs attempt_basis (the article that punishes the attempt)")
         built.append(
@@ -470,6 +511,9 @@ def _build_offences(ck: _Checker, doc: Any, behaviour_ids: set[str], coverage_fr
                 unmet=ck.message(item.get("unmet"), f, f"{e}.unmet"),
                 penalties=penalties,
                 sources=ck.sources(item.get("sources"), f, e),
+                item=ck.opt_text(item.get("item"), f, f"{e}.item"),
+                attempt_name=ck.opt_message(item.get("attempt_name"), f, f"{e}.attempt_name"),
+                last_reviewed_on=ck.day(item.get("last_reviewed_on"), f, f"{e}.last_reviewed_on"),
                 _starts=tuple(p.effective_from for p in penalties),
             )
         )
@@ -543,7 +587,7 @@ def _build_penalties(ck: _Checker, value: Any, f: str, e: str) -> tuple[Penalty,
     return tuple(closed)
 
 
-def _build_rules(ck: _Checker, doc: Any) -> tuple[Rule, ...]:
+def _build_rules(ck: _Checker, doc: Any, behaviour_ids: set[str]) -> tuple[Rule, ...]:
     f = "rules.yaml"
     doc = ck.mapping(doc, f, "(top)", {"rules"}, set())
     out: list[Rule] = []
@@ -551,7 +595,8 @@ def _build_rules(ck: _Checker, doc: Any) -> tuple[Rule, ...]:
         e = item["id"]
         ck.mapping(item, f, e, {"id", "kind", "scope", "title", "summary", "duty", "sources"},
                    {"prefecture", "municipality", "from", "from_status", "until", "pending", "penalty",
-                    "measures", "notes"})
+                    "measures", "notes", "promulgated", "pending_reason", "applies_when", "applies_when_text",
+                    "measures_basis", "versions", "last_reviewed_on"})
         kind, scope = item.get("kind"), item.get("scope")
         if kind not in RULE_KINDS:
             ck.add(f, e, f"kind must be one of {', '.join(RULE_KINDS)}")
@@ -582,6 +627,16 @@ def _build_rules(ck: _Checker, doc: Any) -> tuple[Rule, ...]:
         from_status = item.get("from_status", "V2")
         if from_status not in STATUSES:
             ck.add(f, e, f"from_status must be one of {', '.join(STATUSES)}")
+        if item.get("pending_reason") is not None and not pending:
+            ck.add(f, e, "pending_reason is for a pending rule")
+        promulgated = ck.day(item.get("promulgated"), f, f"{e}.promulgated")
+        if promulgated and start and start < promulgated:
+            ck.add(f, e, f"in force {start} before promulgation {promulgated}")
+        applies = item.get("applies_when")
+        if (applies is None) != (item.get("applies_when_text") is None):
+            ck.add(f, e, "'applies_when' and 'applies_when_text' go together")
+        condition = None if applies is None else _compile(ck, applies, f, f"{e}.applies_when", behaviour_ids)
+        versions = _build_versions(ck, item.get("versions", []), f, e, start)
         out.append(
             Rule(
                 id=e,
@@ -600,9 +655,49 @@ def _build_rules(ck: _Checker, doc: Any) -> tuple[Rule, ...]:
                 measures=ck.messages(item.get("measures", []), f, f"{e}.measures"),
                 notes=ck.messages(item.get("notes", []), f, f"{e}.notes"),
                 sources=ck.sources(item.get("sources"), f, e),
+                promulgated=promulgated,
+                pending_reason=ck.opt_message(item.get("pending_reason"), f, f"{e}.pending_reason"),
+                applies_when=condition,
+                applies_when_text=ck.opt_message(item.get("applies_when_text"), f, f"{e}.applies_when_text"),
+                measures_basis=ck.opt_message(item.get("measures_basis"), f, f"{e}.measures_basis"),
+                versions=versions,
+                last_reviewed_on=ck.day(item.get("last_reviewed_on"), f, f"{e}.last_reviewed_on"),
             )
         )
     # the same rule id over time must not overlap: national rules with one id per period
+    return tuple(out)
+
+
+def _build_versions(ck: _Checker, value: Any, f: str, e: str, start: date | None) -> tuple[RuleVersion, ...]:
+    """Amendments of a rule, keyed by the date they took effect (sorted, after the rule's start)."""
+    if not isinstance(value, list):
+        ck.add(f, f"{e}.versions", "must be a list of amendments keyed by date")
+        return ()
+    out: list[RuleVersion] = []
+    for i, raw in enumerate(value):
+        where = f"{e}.versions[{i}]"
+        data = ck.mapping(raw, f, where, {"from", "status", "sources"}, {"summary", "duty", "notes"})
+        day = ck.day(data.get("from"), f, f"{where}.from")
+        if day is None:
+            ck.add(f, where, "missing effective date 'from'")
+            continue
+        if start is not None and day <= start:
+            ck.add(f, where, f"an amendment must take effect after the rule itself ({start})")
+        if out and day <= out[-1].effective_from:
+            ck.add(f, where, f"date ranges are unsorted or overlapping: {day} is not after {out[-1].effective_from}")
+        status = data.get("status")
+        if status not in STATUSES:
+            ck.add(f, where, f"status must be one of {', '.join(STATUSES)}")
+        if data.get("summary") is None and data.get("duty") is None and not data.get("notes"):
+            ck.add(f, where, "an amendment changes summary, duty or notes")
+        out.append(RuleVersion(
+            effective_from=day,
+            status=str(status),
+            summary=ck.opt_message(data.get("summary"), f, f"{where}.summary"),
+            duty=ck.opt_message(data.get("duty"), f, f"{where}.duty"),
+            notes=ck.messages(data.get("notes", []), f, f"{where}.notes"),
+            sources=ck.sources(data.get("sources"), f, where),
+        ))
     return tuple(out)
 
 
@@ -612,7 +707,7 @@ def _build_actions(ck: _Checker, doc: Any) -> tuple[Action, ...]:
     out: list[Action] = []
     for rank, item in enumerate(ck.entries(doc, "actions", f)):
         e = item["id"]
-        ck.mapping(item, f, e, {"id", "urgency", "label", "text", "sources"}, set())
+        ck.mapping(item, f, e, {"id", "urgency", "label", "text", "sources"}, {"last_reviewed_on"})
         urgency = item.get("urgency")
         if urgency not in URGENCIES:
             ck.add(f, e, f"urgency must be one of {', '.join(URGENCIES)}")
@@ -632,7 +727,8 @@ def _build_responses(
     types: list[ResponseType] = []
     for item in ck.entries(doc, "response_types", f):
         e = item["id"]
-        ck.mapping(item, f, e, {"id", "label", "description", "triggers", "steps", "sources"}, {"applies_when"})
+        ck.mapping(item, f, e, {"id", "label", "description", "triggers", "steps", "sources"},
+                   {"applies_when", "last_reviewed_on"})
         triggers = ck.id_list(item.get("triggers"), f, f"{e}.triggers")
         for t in triggers:
             if t not in behaviour_ids:
@@ -669,7 +765,7 @@ def _build_responses(
     dets: list[DeterminationInfo] = []
     for item in ck.entries(doc, "determinations", f):
         e = item["id"]
-        ck.mapping(item, f, e, {"id", "label", "explanation", "actions", "sources"}, set())
+        ck.mapping(item, f, e, {"id", "label", "explanation", "actions", "sources"}, {"last_reviewed_on"})
         if e not in DETERMINATIONS:
             ck.add(f, e, f"unknown determination (allowed: {', '.join(DETERMINATIONS)})")
         acts = ck.id_list(item.get("actions"), f, f"{e}.actions")

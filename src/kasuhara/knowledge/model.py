@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -57,6 +57,14 @@ class Situation:
     public: bool | None
     asked_to_leave: int
     public_official: bool
+    physical_contact: bool | None = None
+    stayed_after_request: bool | None = None
+    weapon_shown: bool | None = None
+    acted_jointly: bool | None = None
+    accommodation_request: bool | None = None
+    lodging: bool | None = None
+    prefecture: str | None = None
+    validity: str = "unknown"
 
 
 Condition = Callable[[Situation], bool]
@@ -145,6 +153,9 @@ class Offence:
     unmet: Message
     penalties: tuple[Penalty, ...]
     sources: tuple[Source, ...]
+    item: str | None = None
+    attempt_name: Message | None = None
+    last_reviewed_on: date | None = None
     _starts: tuple[date, ...] = field(default=(), repr=False, compare=False)
 
     def penalty_on(self, on: date) -> Penalty:
@@ -171,6 +182,14 @@ class Offence:
             )
         return penalty
 
+    @property
+    def article_label(self) -> Message:
+        """第230条の2 / art. 230-2, with the item (第1条第5号) where the offence is one item."""
+        main, _, sub = self.article.partition("-")
+        ja = f"第{main}条" + (f"の{sub}" if sub else "") + (f"第{self.item}号" if self.item else "")
+        en = f"art. {self.article}" + (f" item {self.item}" if self.item else "")
+        return Message(ja, en)
+
     def name_on(self, on: date) -> Message:
         """The offence's name on a date (art. 176 was renamed in 2023)."""
         penalty = self.penalty_on(on)
@@ -187,10 +206,24 @@ class Offence:
             "complaint_basis": self.complaint_basis,
             "attempt_punishable": self.attempt_punishable,
             "attempt_basis": self.attempt_basis,
+            "attempt_name": message_dict(self.attempt_name) if self.attempt_name else None,
+            "item": self.item,
             "triggers": sorted(self.triggers),
             "penalties": [p.to_dict() for p in self.penalties],
             "sources": sources_dicts(self.sources),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class RuleVersion:
+    """How a rule read from `effective_from`: an amendment replaces summary and duty, adds notes."""
+
+    effective_from: date
+    status: str
+    summary: Message | None
+    duty: Message | None
+    notes: tuple[Message, ...]
+    sources: tuple[Source, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +246,27 @@ class Rule:
     measures: tuple[Message, ...]
     notes: tuple[Message, ...]
     sources: tuple[Source, ...]
+    promulgated: date | None = None
+    pending_reason: Message | None = None
+    applies_when: Condition | None = None
+    applies_when_text: Message | None = None
+    measures_basis: Message | None = None
+    versions: tuple[RuleVersion, ...] = ()
+    last_reviewed_on: date | None = None
+
+    def on(self, day: date) -> Rule:
+        """The rule as it read on `day`: the latest version (amendment) in force then, if any."""
+        current = [v for v in self.versions if v.effective_from <= day]
+        if not current:
+            return self
+        v = current[-1]
+        return replace(
+            self,
+            summary=v.summary or self.summary,
+            duty=v.duty or self.duty,
+            notes=self.notes + v.notes,
+            sources=self.sources + v.sources,
+        )
 
     def in_force_on(self, on: date) -> bool:
         if self.pending or self.effective_from is None:
@@ -255,6 +309,14 @@ class Rule:
             "pending": self.pending,
             "penalty": message_dict(self.penalty) if self.penalty else None,
             "measures": [message_dict(m) for m in self.measures],
+            "measures_basis": message_dict(self.measures_basis) if self.measures_basis else None,
+            "promulgated": self.promulgated.isoformat() if self.promulgated else None,
+            "applies_when": message_dict(self.applies_when_text) if self.applies_when_text else None,
+            "versions": [
+                {"effective_from": v.effective_from.isoformat(), "status": v.status,
+                 "duty": message_dict(v.duty) if v.duty else None}
+                for v in self.versions
+            ],
             "notes": [message_dict(n) for n in self.notes],
             "sources": sources_dicts(self.sources),
         }
@@ -474,13 +536,25 @@ class KnowledgeBase:
         return found
 
     def rules_in_force(
-        self, *, on: date, prefecture_code: str | None = None, municipality_code: str | None = None
+        self,
+        *,
+        on: date,
+        prefecture_code: str | None = None,
+        municipality_code: str | None = None,
+        situation: Situation | None = None,
     ) -> tuple[Rule, ...]:
-        """National rules and the ordinances of the place, in force on the date."""
+        """National rules and the ordinances of the place, in force on the date, as they read then.
+
+        A rule for one kind of business or request (旅館業法 art. 5, reasonable accommodation) has
+        `applies_when`; it is listed only when a `situation` is given and its condition holds.
+        """
         out: list[Rule] = []
         for rule in self.rules:
-            if rule.in_force_on(on) and self._rule_covers(rule, prefecture_code, municipality_code):
-                out.append(rule)
+            if not (rule.in_force_on(on) and self._rule_covers(rule, prefecture_code, municipality_code)):
+                continue
+            if rule.applies_when is not None and (situation is None or not rule.applies_when(situation)):
+                continue
+            out.append(rule.on(on))
         return tuple(out)
 
     @staticmethod
