@@ -139,3 +139,52 @@ def test_all_problems_reported_at_once(docs: dict[str, Any]) -> None:
 def test_missing_data_file(docs: dict[str, Any]) -> None:
     del docs["places.yaml"]
     assert "places.yaml: (file): missing" in problems_of(docs)
+
+
+def _rule(docs: dict[str, Any], rule_id: str) -> dict[str, Any]:
+    entry: dict[str, Any] = next(r for r in docs["rules.yaml"]["rules"] if r["id"] == rule_id)
+    return entry
+
+
+def test_every_entry_needs_last_reviewed_on(docs: dict[str, Any]) -> None:
+    del docs["offences.yaml"]["offences"][0]["last_reviewed_on"]
+    assert "offences.yaml: 95: needs last_reviewed_on" in problems_of(docs)
+
+
+def test_amendments_are_keyed_by_date_in_order(docs: dict[str, Any]) -> None:
+    rule = _rule(docs, "disability_act_8")
+    rule["versions"].append(dict(rule["versions"][0], **{"from": rule["versions"][0]["from"]}))
+    assert "disability_act_8.versions[1]: date ranges are unsorted or overlapping" in problems_of(docs)
+
+
+def test_an_amendment_cannot_predate_the_rule(docs: dict[str, Any]) -> None:
+    from datetime import date
+
+    _rule(docs, "disability_act_8")["versions"][0]["from"] = date(2019, 1, 1)
+    assert "an amendment must take effect after the rule itself" in problems_of(docs)
+
+
+def test_in_force_before_promulgation_is_an_error(docs: dict[str, Any]) -> None:
+    from datetime import date
+
+    _rule(docs, "ordinance:10425")["from"] = date(2025, 3, 1)
+    assert "ordinance:10425: in force 2025-03-01 before promulgation 2025-03-04" in problems_of(docs)
+
+
+def test_tri_state_condition_must_be_boolean(docs: dict[str, Any]) -> None:
+    o = next(o for o in docs["offences.yaml"]["offences"] if o["id"] == "176")
+    o["applies_when"]["all"][1] = {"physical_contact": "yes"}
+    assert "176.applies_when.all[1]: physical_contact: must be true or false" in problems_of(docs)
+
+
+def test_when_text_needs_a_when(docs: dict[str, Any]) -> None:
+    step = docs["responses.yaml"]["response_types"][0]["steps"][0]
+    step.pop("when", None)
+    step["when_text"] = {"ja": "常に", "en": "always"}
+    assert "'when_text' describes a 'when' condition" in problems_of(docs)
+
+
+def test_attempt_name_needs_a_punishable_attempt(docs: dict[str, Any]) -> None:
+    o = next(o for o in docs["offences.yaml"]["offences"] if o["id"] == "222")
+    o["attempt_name"] = {"ja": "脅迫未遂", "en": "attempted threats"}
+    assert "222: attempt_name needs attempt: true" in problems_of(docs)

@@ -147,3 +147,31 @@ def test_unconfirmed_dates_are_flagged() -> None:
     assert kb.rule("ordinance:10425").from_confirmed  # 2025-04-01 (rilg.or.jp, V2); promulgated 2025-03-04
     assert kb.rule("ordinance:10425").promulgated is not None
     assert kb.rule("ordinance:13").from_confirmed
+
+
+def test_a_rule_reads_as_amended_on_the_date() -> None:
+    rule = kb.rule("disability_act_8")
+    assert "努力義務" in rule.on(date(2024, 3, 31)).duty.ja
+    assert "法的義務" in rule.on(date(2024, 4, 1)).duty.ja
+
+
+def test_conditional_rules_need_a_situation() -> None:
+    """旅館業法 art. 5 is for inns only: listed only when the facts say the workplace is one."""
+    from kasuhara.knowledge import Situation
+
+    on = date(2026, 11, 1)
+    assert "ryokan_act_5" not in {r.id for r in kb.rules_in_force(on=on)}
+    hotel = Situation(behaviours=frozenset(), channel="in_person", demand_kind="none", injury=None, public=None,
+                      asked_to_leave=0, public_official=False, lodging=True)
+    shop = Situation(behaviours=frozenset(), channel="in_person", demand_kind="none", injury=None, public=None,
+                     asked_to_leave=0, public_official=False, lodging=None)
+    assert "ryokan_act_5" in {r.id for r in kb.rules_in_force(on=on, situation=hotel)}
+    assert "ryokan_act_5" not in {r.id for r in kb.rules_in_force(on=on, situation=shop)}
+    assert kb.rule("ryokan_act_5").in_force_on(date(2023, 12, 13))
+    assert not kb.rule("ryokan_act_5").in_force_on(date(2023, 12, 12))
+
+
+def test_article_labels_read_as_the_statute_cites_them() -> None:
+    assert kb.offence("minor_1_28").article_label.ja == "第1条第28号"
+    assert kb.offence("tokyo_nuisance_5_2").article_label.ja == "第5条の2"
+    assert kb.offence("246").article_label.ja == "第246条"

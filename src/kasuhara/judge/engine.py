@@ -308,6 +308,7 @@ def judge(
         acted_jointly=facts.acted_jointly,
         accommodation_request=facts.accommodation_request,
         lodging=facts.lodging,
+        public_venue=facts.public_venue,
         prefecture=facts.location.prefecture_code if facts.location else None,
         validity=facts.demand.validity if facts.demand.related_to_service else "invalid",
     )

@@ -39,6 +39,7 @@ FIELDS = (
     "acted_jointly",
     "accommodation_request",
     "lodging",
+    "public_venue",
 )
 TRI_STATE_FIELDS = (
     "physical_contact",
@@ -47,6 +48,7 @@ TRI_STATE_FIELDS = (
     "acted_jointly",
     "accommodation_request",
     "lodging",
+    "public_venue",
 )
 """Facts that are true, false or unknown (null): an element of an offence or a limit of the duty.
 
@@ -54,7 +56,8 @@ physical_contact: the sexual conduct included touching (art. 176 needs an indece
 stayed_after_request: the person did not leave (or end the call) after being asked (art. 130);
 weapon_shown / acted_jointly: 暴力行為等処罰法 art. 1; accommodation_request: a disabled person asked
 for a social barrier to be removed (障害者差別解消法 art. 8(2)); lodging: the workplace is an inn or
-hotel (旅館業法 art. 5).
+hotel (旅館業法 art. 5); public_venue: a restaurant, theatre or other public place of entertainment,
+or public transport (軽犯罪法 art. 1 item 5).
 """
 DEMAND_FIELDS = ("kind", "validity", "related_to_service")
 LOCATION_FIELDS = ("prefecture", "municipality")
@@ -112,6 +115,7 @@ class Facts:
     acted_jointly: bool | None = None
     accommodation_request: bool | None = None
     lodging: bool | None = None
+    public_venue: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The facts as JSON again (normalised: codes resolved, defaults filled in)."""
@@ -402,4 +406,5 @@ def parse_facts(obj: Mapping[str, Any], *, kb: KnowledgeBase | None = None, toda
         acted_jointly=tri["acted_jointly"],
         accommodation_request=tri["accommodation_request"],
         lodging=tri["lodging"],
+        public_venue=tri["public_venue"],
     )

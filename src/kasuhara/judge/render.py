@@ -103,7 +103,9 @@ def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = 
                          else f"    {h('attempt')} ({name}{off.attempt_basis})")
         if off.complaint_required:
             lines.append(f"    {h('complaint')} ({off.complaint_basis})")
-        lines.append(f"    {h('verify')}: " + ("、" if L == "ja" else "; ").join(t(e) for e in o.elements_to_verify))
+        lines.append(f"    {h('verify')}:")
+        for e in o.elements_to_verify:
+            lines.append(f"      ・{t(e)}")
     lines.append("")
     lines.append(f"■ {h('rules')}")
     if not a.applicable_rules:
@@ -134,6 +136,10 @@ def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = 
         lines.append(f"■ {h('notes')}")
         for n in a.notes:
             lines.append(f"  - {t(n)}")
+    if a.disclaimer.ja:
+        lines.append("")
+        lines.append(f"■ {h('disclaimer')}")
+        lines.append(f"  {t(a.disclaimer)}")
     if with_trace:
         lines.append("")
         lines.append(f"■ {h('trace')}")
@@ -144,10 +150,6 @@ def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = 
                 src = step.sources[0]
                 cite = src.title + (f" {src.article}" if src.article else "")
                 lines.append(f"     [{h('source')}: {cite} ({src.status})]")
-    if a.disclaimer.ja:
-        lines.append("")
-        lines.append(f"■ {h('disclaimer')}")
-        lines.append(f"  {t(a.disclaimer)}")
     lines.append("")
     lines.append(f"{h('kb')}: {a.knowledge_base_version}")
     return "\n".join(lines) + "\n"
@@ -157,6 +159,9 @@ def _period(start: date, until: date | None, coverage_from: date | None, lang: s
     """The conduct a penalty clause covers, as a period: the first recorded clause starts at the
     knowledge base's coverage, not at the law's own date, so it is shown by its end only."""
     first = coverage_from is not None and start <= coverage_from
+    if first and until is None:
+        return (f"unchanged over the recorded period (from {start.isoformat()})" if lang == "en"
+                else f"知識ベースの収録期間（{start.isoformat()}〜）を通じて同じ条文")
     if lang == "en":
         if until is None:
             return f"for conduct from {start.isoformat()}"

@@ -273,9 +273,10 @@ _CONDITION_KEYS = (
     "acted_jointly",
     "accommodation_request",
     "lodging",
+    "public_venue",
 )
 _TRI_STATE = ("physical_contact", "stayed_after_request", "weapon_shown", "acted_jointly",
-              "accommodation_request", "lodging")
+              "accommodation_request", "lodging", "public_venue")
 """Facts that may be unknown (null): `{fact: true}` holds only when it is true, `{fact: false}` only
 when it is known to be false; an unknown fact satisfies neither."""
 
@@ -749,8 +750,8 @@ def _build_responses(
             if action not in action_ids:
                 ck.add(f, where, f"dangling reference to unknown action {action!r}")
             when = data.get("when")
-            if (when is None) != (data.get("when_text") is None):
-                ck.add(f, where, "'when' and 'when_text' go together")
+            if when is None and data.get("when_text") is not None:
+                ck.add(f, where, "'when_text' describes a 'when' condition (omit it, or add the condition)")
             steps.append(
                 Step(
                     action=str(action),

@@ -63,6 +63,7 @@ class Situation:
     acted_jointly: bool | None = None
     accommodation_request: bool | None = None
     lodging: bool | None = None
+    public_venue: bool | None = None
     prefecture: str | None = None
     validity: str = "unknown"
 
