@@ -71,6 +71,19 @@ def test_refusal_to_leave_asks_how_many_times() -> None:
     complied = walk({**base, "leave": "complied"})
     assert complied.next is not None and complied.next.id == "duration"
     assert complied.facts["asked_to_leave"] == 1
+    # art. 130 needs the stay itself, so the answer records it, not only the count
+    assert asked.facts["stayed_after_request"] is True
+    assert complied.facts["stayed_after_request"] is False
+
+
+def test_sexual_conduct_asks_about_physical_contact() -> None:
+    """Art. 176 needs an indecent act: the flow asks whether there was touching, only when it matters."""
+    base: dict[str, Any] = {"danger": ["none"], "channel": "in_person"}
+    sexual = walk({**base, "words": ["sexual"]})
+    assert sexual.next is not None and sexual.next.id == "contact"
+    assert walk({**base, "words": ["sexual"], "contact": "yes"}).facts["physical_contact"] is True
+    other = walk({**base, "words": ["verbal_abuse"]})
+    assert other.next is not None and other.next.id == "conduct"
 
 
 def test_no_demand_skips_validity_and_unrelated_demand_skips_validity() -> None:
@@ -148,7 +161,7 @@ def test_every_behaviour_in_the_graph_is_a_contract_id() -> None:
         "physical_attack", "threat", "verbal_abuse", "intimidation", "forced_kneeling", "excessive_demand",
         "repeated_contact", "refusal_to_leave", "prolonged_restraint", "confinement", "discriminatory",
         "sexual", "attack_on_individual", "sns_exposure", "unauthorized_filming", "defamation",
-        "property_damage", "business_disruption",
+        "property_damage", "business_disruption", "following", "deception",
     }
     used = load_graph().behaviour_ids()
     assert used <= contract

@@ -188,3 +188,16 @@ def test_attempt_name_needs_a_punishable_attempt(docs: dict[str, Any]) -> None:
     o = next(o for o in docs["offences.yaml"]["offences"] if o["id"] == "222")
     o["attempt_name"] = {"ja": "脅迫未遂", "en": "attempted threats"}
     assert "222: attempt_name needs attempt: true" in problems_of(docs)
+
+
+def test_the_shared_strict_reader_refuses_duplicate_keys() -> None:
+    """The interview graph and the screener rules read their YAML with the same function."""
+    import yaml
+
+    from kasuhara.knowledge import strict_load
+
+    assert strict_load("a: 1\nb: [x]\n") == {"a": 1, "b": ["x"]}
+    with pytest.raises(yaml.YAMLError, match="duplicate key 'a'"):
+        strict_load("a: 1\na: 2\n")
+    with pytest.raises(yaml.YAMLError):
+        strict_load("!!python/object:os.system {}\n")

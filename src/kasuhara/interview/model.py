@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from kasuhara.errors import KnowledgeBaseError, Message
+from kasuhara.knowledge.loader import strict_load
 
 KINDS = ("single", "multi", "number", "text")
 FACT_PATHS = (
@@ -30,6 +31,8 @@ FACT_PATHS = (
     "public",
     "staff_is_public_official",
     "utterances",
+    "physical_contact",
+    "stayed_after_request",
 )
 THRESHOLD_PARAMS = ("time_limit_minutes", "repeat_contacts", "repeat_days")
 _QUESTION_KEYS = {"id", "kind", "answers", "ask_if", "sets", "also_set", "min", "max", "optional", "params", "danger"}
@@ -255,4 +258,8 @@ def parse_graph(data: Any) -> QuestionGraph:
 def load_graph() -> QuestionGraph:
     """The packaged question graph (read once per process)."""
     text = (resources.files("kasuhara.interview") / "questions.yaml").read_text(encoding="utf-8")
-    return parse_graph(yaml.safe_load(text))
+    try:
+        data = strict_load(text)
+    except yaml.YAMLError as exc:  # a duplicate key or bad syntax: name the file, never guess
+        raise _fail("file", f"YAMLの誤り: {exc}", f"malformed YAML: {exc}") from exc
+    return parse_graph(data)

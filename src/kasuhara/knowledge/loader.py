@@ -84,8 +84,11 @@ class KnowledgeBaseInvalid(KnowledgeBaseError):
         )
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys (PyYAML silently keeps the last one)."""
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc]
+    """Safe loader (the C parser where built) that refuses duplicate keys (PyYAML keeps the last)."""
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -103,10 +106,16 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def strict_load(text: str) -> Any:
+    """The one strict YAML reader of every data file (knowledge, interview, screener rules):
+    safe tags only, and a duplicate key is a `yaml.YAMLError` with its line, never silently dropped."""
+    return yaml.load(text, Loader=_StrictLoader)
+
+
 def parse_yaml(text: str, filename: str) -> Any:
     """Parse one data file strictly; a syntax error or duplicate key names the file."""
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+        return strict_load(text)
     except yaml.YAMLError as exc:
         raise KnowledgeBaseInvalid([Problem(filename, "(file)", f"malformed YAML: {exc}")]) from exc
 
