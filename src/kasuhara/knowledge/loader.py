@@ -9,6 +9,7 @@ stopped at the first, so `kasuhara kb check` can list them all.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -126,6 +127,28 @@ def read_packaged_documents() -> dict[str, Any]:
     return {
         name: parse_yaml(root.joinpath(name).read_text(encoding="utf-8"), name) for name in DATA_FILES
     }
+
+
+def packaged_data_digest() -> str:
+    """SHA-256 over the packaged data files, in DATA_FILES order: any change to the law's data
+    changes it, so `versions.txt` (and a test) can insist that the version moves with it."""
+    root = resources.files("kasuhara.knowledge").joinpath("data")
+    h = hashlib.sha256()
+    for name in DATA_FILES:
+        h.update(name.encode() + b"\0" + root.joinpath(name).read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def recorded_versions() -> list[tuple[str, str]]:
+    """`versions.txt`: one `version digest` line per released state of the data, oldest first."""
+    text = resources.files("kasuhara.knowledge").joinpath("versions.txt").read_text(encoding="utf-8")
+    rows: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            version, digest = line.split()
+            rows.append((version, digest))
+    return rows
 
 
 @functools.cache
