@@ -201,3 +201,18 @@ def test_the_shared_strict_reader_refuses_duplicate_keys() -> None:
         strict_load("a: 1\na: 2\n")
     with pytest.raises(yaml.YAMLError):
         strict_load("!!python/object:os.system {}\n")
+
+
+def test_the_decision_must_end_with_an_unconditional_rule(docs: dict[str, Any]) -> None:
+    docs["responses.yaml"]["determination_rules"].pop()
+    assert "the last rule must have no condition" in problems_of(docs)
+
+
+def test_the_manner_matrix_covers_every_demand_result(docs: dict[str, Any]) -> None:
+    del docs["responses.yaml"]["manner_matrix"]["unknown"]
+    assert "manner_matrix: must map each of" in problems_of(docs)
+
+
+def test_an_inference_names_a_known_limit(docs: dict[str, Any]) -> None:
+    docs["behaviours.yaml"]["inferences"][0]["limit"] = "patience"
+    assert "inferences[0]: limit must be one of time_limit, contact_limit, none" in problems_of(docs)

@@ -10,7 +10,7 @@ the trace with its source so a supervisor (or a court) can follow the reasoning.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -289,29 +289,11 @@ def judge(
         b = kb.behaviour(bid)
         found[bid] = FoundBehaviour(b, kb.category(b.category).label, "reported",
                                     _m("事実として申告されました", "reported in the facts"))
-    _infer(kb, facts, thresholds, found, trace)
+    _infer(kb, facts, thresholds, found, trace, _situation(facts, frozenset(found)))
     screening = _screen(kb, facts, screener, found, trace)
 
     behaviours = tuple(sorted(found.values(), key=lambda f: (ORIGIN_ORDER.index(f.origin), kb.behaviour_ids.index(f.behaviour.id))))
-    present = frozenset(found)
-    situation = Situation(
-        behaviours=present,
-        channel=facts.channel,
-        demand_kind=facts.demand.kind,
-        injury=facts.injury,
-        public=facts.public,
-        asked_to_leave=facts.asked_to_leave,
-        public_official=facts.staff_is_public_official,
-        physical_contact=facts.physical_contact,
-        stayed_after_request=facts.stayed_after_request,
-        weapon_shown=facts.weapon_shown,
-        acted_jointly=facts.acted_jointly,
-        accommodation_request=facts.accommodation_request,
-        lodging=facts.lodging,
-        public_venue=facts.public_venue,
-        prefecture=facts.location.prefecture_code if facts.location else None,
-        validity=facts.demand.validity if facts.demand.related_to_service else "invalid",
-    )
+    situation = _situation(facts, frozenset(found))
 
     # 4. the two axes
     demand_axis = _demand_axis(kb, facts)
@@ -327,8 +309,8 @@ def judge(
                                         "Are the means and manner socially appropriate? (second axis)"),
                            manner_axis.reason, manner_axis.sources))
 
-    determination_id = _determine(demand_axis.result, manner_axis.result, accommodation=accommodation)
-    determination = kb.determination(determination_id)
+    decided = kb.determine(replace(situation, demand_axis=demand_axis.result, manner_axis=manner_axis.result))
+    determination = kb.determination(decided.result)
     statutory = [r for r in kb.rules_in_force(on=on) if r.id == "national_act"]
     explanation = determination.explanation
     if manner_axis.result == "inappropriate_given_demand":
@@ -338,7 +320,7 @@ def judge(
     if statutory:
         answer = _m(answer.ja + " " + kb.text("statutory_test").ja, answer.en + " " + kb.text("statutory_test").en)
     trace.append(TraceStep("determination", _m("判定", "Determination"), answer,
-                           determination.sources + (kb.text_sources["statutory_test"] if statutory else kb.text_sources["definition_mhlw"])))
+                           decided.sources + (kb.text_sources["statutory_test"] if statutory else kb.text_sources["definition_mhlw"])))
 
     # 5. offences on that date
     offences = _offences(kb, situation, facts, trace)
@@ -372,6 +354,28 @@ def judge(
     )
 
 
+def _situation(facts: Facts, behaviours: frozenset[str]) -> Situation:
+    """The facts reduced to what the data's conditions can look at."""
+    return Situation(
+        behaviours=behaviours,
+        channel=facts.channel,
+        demand_kind=facts.demand.kind,
+        injury=facts.injury,
+        public=facts.public,
+        asked_to_leave=facts.asked_to_leave,
+        public_official=facts.staff_is_public_official,
+        physical_contact=facts.physical_contact,
+        stayed_after_request=facts.stayed_after_request,
+        weapon_shown=facts.weapon_shown,
+        acted_jointly=facts.acted_jointly,
+        accommodation_request=facts.accommodation_request,
+        lodging=facts.lodging,
+        public_venue=facts.public_venue,
+        prefecture=facts.location.prefecture_code if facts.location else None,
+        validity=facts.demand.validity if facts.demand.related_to_service else "invalid",
+    )
+
+
 def _place(kb: KnowledgeBase, facts: Facts) -> tuple[Message, TraceStep]:
     q = _m("どこで起きたか（条例は場所による）", "Where did it happen? (ordinances depend on the place)")
     loc = facts.location
@@ -400,8 +404,12 @@ def _place(kb: KnowledgeBase, facts: Facts) -> tuple[Message, TraceStep]:
 
 
 def _infer(kb: KnowledgeBase, facts: Facts, t: Thresholds, found: dict[str, FoundBehaviour],
-           trace: list[TraceStep]) -> None:
-    """Infer behaviours from the company's limits: time, contacts, repeated requests to leave."""
+           trace: list[TraceStep], s: Situation) -> None:
+    """Infer behaviours from the company's limits and the facts, as the data's `inferences` say."""
+
+    def holds(bid: str) -> bool:
+        inference = kb.inference(bid)
+        return inference is not None and (inference.when is None or inference.when(s))
 
     def add(bid: str, basis: Message) -> None:
         if bid in found:
@@ -414,8 +422,7 @@ def _infer(kb: KnowledgeBase, facts: Facts, t: Thresholds, found: dict[str, Foun
         d = _num(facts.duration_minutes)
         q = _m(f"対応時間は会社の上限（{limit}分）を超えたか", f"Did the contact run past the company's limit ({limit} min)?")
         dem = facts.demand
-        not_owed = dem.kind != "none" and (not dem.related_to_service or dem.validity in ("invalid", "partially_valid"))
-        if facts.duration_minutes > limit and not_owed:
+        if facts.duration_minutes > limit and dem.kind != "none" and holds("prolonged_restraint"):
             basis = _m(f"{d}分間の対応が会社の上限{limit}分を超え、要求は妥当な範囲を超えています",
                        f"the contact lasted {d} min, past the company's {limit}-min limit, on a demand beyond what is owed")
             add("prolonged_restraint", basis)
@@ -447,7 +454,7 @@ def _infer(kb: KnowledgeBase, facts: Facts, t: Thresholds, found: dict[str, Foun
             over = rate > n
             how = _m(f"{c.days}日間に{c.count}回（{days}日あたり平均{rate:.1f}回）",
                      f"{c.count} in {c.days} days (average {rate:.1f} per {days} days)")
-        if over:
+        if over and holds("repeated_contact"):
             add("repeated_contact", _m(f"{how.ja}は会社の上限（{days}日間に{n}回）を超えています",
                                        f"{how.en} exceeds the company's limit ({n} in {days} days)"))
             a = _m(f"はい（{how.ja}）。「継続的・執拗な言動」と推定します", f"yes ({how.en}): repeated contact inferred")
@@ -458,7 +465,7 @@ def _infer(kb: KnowledgeBase, facts: Facts, t: Thresholds, found: dict[str, Foun
     if facts.asked_to_leave:
         n = facts.asked_to_leave
         q = _m("退去・通話終了を求めた後も立ち去らなかったか", "Did the person stay after being asked to leave or end the contact?")
-        if facts.stayed_after_request is True:
+        if holds("refusal_to_leave"):
             add("refusal_to_leave", _m(f"退去・終了を{n}回求めた後も立ち去りませんでした",
                                        f"the person did not leave or end the contact after being asked ({n} time(s))"))
             a = _m(f"はい（{n}回求めた後も立ち去らなかった）。居座り・不退去と認めます",
@@ -559,11 +566,13 @@ def _manner_axis(kb: KnowledgeBase, behaviours: tuple[FoundBehaviour, ...], dema
     if dependent:
         names_ja = "、".join(f.behaviour.label.ja for f in dependent)
         names_en = ", ".join(f.behaviour.label.en for f in dependent)
-        if demand in ("invalid", "unrelated", "partially_valid", "no_demand"):
+        sources = sources + kb.manner_matrix_sources
+        reading = kb.manner_matrix.get(demand, "depends_on_demand")
+        if reading == "inappropriate_given_demand":
             return Axis("inappropriate_given_demand", _m("不相当（要求の妥当性に照らして）", "inappropriate in light of the demand"),
                         _m(f"{names_ja}は、妥当性のない（又は妥当な範囲を超える）要求に照らして不相当です",
                            f"{names_en}: inappropriate in light of a demand that is not valid (or goes beyond what is owed)"), sources, ids)
-        if demand == "unknown":
+        if reading == "depends_on_demand":
             return Axis("depends_on_demand", _m("要求の妥当性による", "depends on the demand's validity"),
                         _m(f"{names_ja}が不相当かは要求の妥当性によるため、事実確認が必要です",
                            f"whether {names_en} is inappropriate depends on the demand's validity: check the facts"), sources, ids)
@@ -572,23 +581,6 @@ def _manner_axis(kb: KnowledgeBase, behaviours: tuple[FoundBehaviour, ...], dema
                        f"the demand is valid, so {names_en} is not inappropriate (check that the demand really is valid)"), sources, ids)
     return Axis("appropriate", _m("相当", "appropriate"),
                 _m("社会通念上不相当な手段・態様は見当たりません", "no socially inappropriate means or manner found"), sources, ids)
-
-
-def _determine(demand: str, manner: str, *, accommodation: bool = False) -> str:
-    """The manual's decision, in the issue's order of precedence.
-
-    A disabled person's request for accommodation is never an unjustified demand by itself: unless
-    the manner is inappropriate whatever the demand, it is settled in dialogue (fact-finding).
-    """
-    if manner in ("inappropriate_regardless_of_demand", "inappropriate_given_demand"):
-        return "customer_harassment"
-    if accommodation and demand != "valid":
-        return "needs_fact_finding"
-    if demand in ("invalid", "unrelated"):
-        return "unjustified_demand"
-    if demand in ("unknown", "no_demand") or manner == "depends_on_demand":
-        return "needs_fact_finding"
-    return "legitimate_complaint"
 
 
 def _offences(kb: KnowledgeBase, s: Situation, facts: Facts, trace: list[TraceStep]) -> tuple[FoundOffence, ...]:

@@ -27,6 +27,8 @@ from kasuhara.knowledge.model import (
     Category,
     Condition,
     DeterminationInfo,
+    DeterminationRule,
+    Inference,
     KnowledgeBase,
     Municipality,
     Offence,
@@ -41,7 +43,9 @@ from kasuhara.knowledge.model import (
 )
 from kasuhara.knowledge.vocabulary import (
     CHANNELS,
+    DEMAND_AXIS,
     DEMAND_KINDS,
+    MANNER_AXIS,
     DETERMINATIONS,
     RULE_KINDS,
     SCOPES,
@@ -299,6 +303,8 @@ _CONDITION_KEYS = (
     "demand_kind",
     "validity",
     "prefecture",
+    "demand_axis",
+    "manner_axis",
     "physical_contact",
     "stayed_after_request",
     "weapon_shown",
@@ -366,6 +372,15 @@ def _compile(ck: _Checker, raw: Any, file: str, entry: str, behaviour_ids: set[s
             return never
         wanted_v = frozenset(value)
         return lambda s: s.validity in wanted_v
+    if key in ("demand_axis", "manner_axis"):
+        vocab_axis = DEMAND_AXIS if key == "demand_axis" else MANNER_AXIS
+        if not isinstance(value, list) or not value or not all(v in vocab_axis for v in value):
+            ck.add(file, entry, f"{key}: must be a list of {', '.join(vocab_axis)}")
+            return never
+        wanted_a = frozenset(value)
+        if key == "demand_axis":
+            return lambda s: s.demand_axis in wanted_a
+        return lambda s: s.manner_axis in wanted_a
     if key == "prefecture":
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and len(v) == 2 for v in value):
             ck.add(file, entry, f"{key}: must be a list of 2-digit JIS prefecture codes as strings")
@@ -427,7 +442,8 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
         ck.add("meta.yaml", "texts", "must be a mapping")
 
     # behaviours and categories
-    bdoc = ck.mapping(documents["behaviours.yaml"], "behaviours.yaml", "(top)", {"categories", "behaviours"}, set())
+    bdoc = ck.mapping(documents["behaviours.yaml"], "behaviours.yaml", "(top)", {"categories", "behaviours"},
+                     {"inferences"})
     categories: list[Category] = []
     for item in ck.entries(bdoc, "categories", "behaviours.yaml"):
         e = item["id"]
@@ -455,12 +471,14 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
             )
         )
     behaviour_ids = {b.id for b in behaviours}
+    inferences = _build_inferences(ck, bdoc.get("inferences", []), behaviour_ids)
 
     offences = _build_offences(ck, documents["offences.yaml"], behaviour_ids, coverage_from)
     rules = _build_rules(ck, documents["rules.yaml"], behaviour_ids)
     actions = _build_actions(ck, documents["actions.yaml"])
     action_ids = {a.id for a in actions}
     response_types, determinations = _build_responses(ck, documents["responses.yaml"], behaviour_ids, action_ids)
+    decision, matrix, matrix_sources = _build_decision(ck, documents["responses.yaml"], behaviour_ids)
     covered = {t for rt in response_types for t in rt.triggers}
     for b in behaviours:
         if b.id not in covered:
@@ -492,6 +510,10 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
         texts=texts,
         text_sources=text_sources,
         place_sources=place_sources,
+        inferences=inferences,
+        determination_rules=decision,
+        manner_matrix=matrix,
+        manner_matrix_sources=matrix_sources,
     )
 
 
@@ -734,6 +756,65 @@ def _build_versions(ck: _Checker, value: Any, f: str, e: str, start: date | None
     return tuple(out)
 
 
+INFERENCE_LIMITS = ("time_limit", "contact_limit", "none")
+
+
+def _build_inferences(ck: _Checker, value: Any, behaviour_ids: set[str]) -> tuple[Inference, ...]:
+    f = "behaviours.yaml"
+    if not isinstance(value, list):
+        ck.add(f, "inferences", "must be a list")
+        return ()
+    out: list[Inference] = []
+    for i, raw in enumerate(value):
+        where = f"inferences[{i}]"
+        data = ck.mapping(raw, f, where, {"behaviour", "limit", "sources"}, {"when"})
+        if data.get("behaviour") not in behaviour_ids:
+            ck.add(f, where, f"dangling reference to unknown behaviour {data.get('behaviour')!r}")
+        if data.get("limit") not in INFERENCE_LIMITS:
+            ck.add(f, where, f"limit must be one of {', '.join(INFERENCE_LIMITS)}")
+        when = data.get("when")
+        out.append(Inference(str(data.get("behaviour")), str(data.get("limit")),
+                             None if when is None else _compile(ck, when, f, f"{where}.when", behaviour_ids),
+                             ck.sources(data.get("sources"), f, where)))
+    return tuple(out)
+
+
+def _build_decision(
+    ck: _Checker, doc: Any, behaviour_ids: set[str]
+) -> tuple[tuple[DeterminationRule, ...], dict[str, str], tuple[Source, ...]]:
+    f = "responses.yaml"
+    if not isinstance(doc, dict):
+        return (), {}, ()
+    rules: list[DeterminationRule] = []
+    raw_rules = doc.get("determination_rules")
+    if not isinstance(raw_rules, list) or not raw_rules:
+        ck.add(f, "determination_rules", "must be a non-empty ordered list")
+        raw_rules = []
+    for i, raw in enumerate(raw_rules):
+        where = f"determination_rules[{i}]"
+        data = ck.mapping(raw, f, where, {"result", "sources"}, {"when"})
+        if data.get("result") not in DETERMINATIONS:
+            ck.add(f, where, f"result must be one of {', '.join(DETERMINATIONS)}")
+        when = data.get("when")
+        if when is None and i != len(raw_rules) - 1:
+            ck.add(f, where, "only the last rule may have no condition (the rules after it could never apply)")
+        rules.append(DeterminationRule(None if when is None else _compile(ck, when, f, f"{where}.when", behaviour_ids),
+                                       str(data.get("result")), ck.sources(data.get("sources"), f, where)))
+    if rules and rules[-1].when is not None:
+        ck.add(f, "determination_rules", "the last rule must have no condition, so every case is decided")
+    matrix_raw = doc.get("manner_matrix")
+    matrix: dict[str, str] = {}
+    if not isinstance(matrix_raw, dict) or set(matrix_raw) != set(DEMAND_AXIS):
+        ck.add(f, "manner_matrix", f"must map each of {', '.join(DEMAND_AXIS)} to a manner result")
+    else:
+        for k, v in matrix_raw.items():
+            if v not in MANNER_AXIS:
+                ck.add(f, f"manner_matrix.{k}", f"must be one of {', '.join(MANNER_AXIS)}")
+            matrix[str(k)] = str(v)
+    sources = ck.sources(doc.get("manner_matrix_sources"), f, "manner_matrix")
+    return tuple(rules), matrix, sources
+
+
 def _build_actions(ck: _Checker, doc: Any) -> tuple[Action, ...]:
     f = "actions.yaml"
     doc = ck.mapping(doc, f, "(top)", {"actions"}, set())
@@ -756,7 +837,8 @@ def _build_responses(
     ck: _Checker, doc: Any, behaviour_ids: set[str], action_ids: set[str]
 ) -> tuple[tuple[ResponseType, ...], tuple[DeterminationInfo, ...]]:
     f = "responses.yaml"
-    doc = ck.mapping(doc, f, "(top)", {"response_types", "determinations"}, set())
+    doc = ck.mapping(doc, f, "(top)", {"response_types", "determinations"},
+                     {"determination_rules", "manner_matrix", "manner_matrix_sources"})
     types: list[ResponseType] = []
     for item in ck.entries(doc, "response_types", f):
         e = item["id"]

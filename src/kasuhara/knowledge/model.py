@@ -66,9 +66,30 @@ class Situation:
     public_venue: bool | None = None
     prefecture: str | None = None
     validity: str = "unknown"
+    demand_axis: str = ""
+    manner_axis: str = ""
 
 
 Condition = Callable[[Situation], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Inference:
+    """A behaviour the judgment infers: over a company limit (or none) and when `when` holds."""
+
+    behaviour: str
+    limit: str
+    when: Condition | None
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DeterminationRule:
+    """One row of the decision: the first rule whose condition holds gives the determination."""
+
+    when: Condition | None
+    result: str
+    sources: tuple[Source, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,6 +450,10 @@ class KnowledgeBase:
     texts: Mapping[str, Message]
     text_sources: Mapping[str, tuple[Source, ...]]
     place_sources: tuple[Source, ...] = ()
+    inferences: tuple[Inference, ...] = ()
+    determination_rules: tuple[DeterminationRule, ...] = ()
+    manner_matrix: Mapping[str, str] = field(default_factory=dict)
+    manner_matrix_sources: tuple[Source, ...] = ()
     _behaviours: dict[str, Behaviour] = field(default_factory=dict, repr=False)
     _categories: dict[str, Category] = field(default_factory=dict, repr=False)
     _offences: dict[str, Offence] = field(default_factory=dict, repr=False)
@@ -500,6 +525,13 @@ class KnowledgeBase:
     def determination(self, id: str) -> DeterminationInfo:
         result: DeterminationInfo = self._get(self._determinations, id, Message("判定", "determination"))
         return result
+
+    def inference(self, behaviour: str) -> Inference | None:
+        return next((i for i in self.inferences if i.behaviour == behaviour), None)
+
+    def determine(self, situation: Situation) -> DeterminationRule:
+        """The first decision rule that holds (the data ends with an unconditional one)."""
+        return next(r for r in self.determination_rules if r.when is None or r.when(situation))
 
     def text(self, key: str) -> Message:
         """A fixed sentence of the judgment (kept in data so wording lives beside its source)."""

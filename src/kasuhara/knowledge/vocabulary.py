@@ -49,5 +49,15 @@ ORIGINS: dict[str, Message] = {
     "screened": Message("発言の自動判定", "screened"),
 }
 
+DEMAND_AXIS: tuple[str, ...] = ("valid", "partially_valid", "invalid", "unknown", "unrelated", "no_demand")
+"""Results of the first axis (the demand's validity), as the judgment reports them."""
+MANNER_AXIS: tuple[str, ...] = (
+    "inappropriate_regardless_of_demand",
+    "inappropriate_given_demand",
+    "depends_on_demand",
+    "appropriate",
+)
+"""Results of the second axis (the means and manner)."""
+
 SCOPES = ("national", "prefecture", "municipality")
 RULE_KINDS = ("statute", "guideline", "ordinance")
