@@ -28,6 +28,7 @@ from kasuhara.knowledge.model import (
     Condition,
     DeterminationInfo,
     DeterminationRule,
+    DeterrenceProposal,
     Inference,
     KnowledgeBase,
     Municipality,
@@ -46,6 +47,7 @@ from kasuhara.knowledge.vocabulary import (
     DEMAND_AXIS,
     DEMAND_KINDS,
     DETERMINATIONS,
+    DETERRENCE_STEPS,
     MANNER_AXIS,
     RULE_KINDS,
     SCOPES,
@@ -60,6 +62,7 @@ DATA_FILES = (
     "actions.yaml",
     "responses.yaml",
     "places.yaml",
+    "deterrence.yaml",
 )
 
 
@@ -484,6 +487,7 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
         if b.id not in covered:
             ck.add("responses.yaml", "response_types", f"behaviour {b.id!r} is not a trigger of any response type")
     prefectures, municipalities, place_sources = _build_places(ck, documents["places.yaml"])
+    deterrence = _build_deterrence(ck, documents["deterrence.yaml"], behaviour_ids)
     prefecture_codes = {p.code for p in prefectures}
     municipality_codes = {m.code for m in municipalities}
     for rule in rules:
@@ -514,6 +518,7 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
         determination_rules=decision,
         manner_matrix=matrix,
         manner_matrix_sources=matrix_sources,
+        deterrence=deterrence,
     )
 
 
@@ -813,6 +818,51 @@ def _build_decision(
             matrix[str(k)] = str(v)
     sources = ck.sources(doc.get("manner_matrix_sources"), f, "manner_matrix")
     return tuple(rules), matrix, sources
+
+
+_BEHAVIOUR_ONLY = ("all", "any", "not", "behaviour", "behaviours_any")
+
+
+def _only_behaviour_keys(raw: Any) -> bool:
+    """A deterrence condition looks at the customer's record, which holds behaviours only."""
+    if not isinstance(raw, dict):
+        return True
+    for key, value in raw.items():
+        if key not in _BEHAVIOUR_ONLY:
+            return False
+        parts = value if isinstance(value, list) else [value]
+        if key in ("all", "any", "not") and not all(_only_behaviour_keys(p) for p in parts):
+            return False
+    return True
+
+
+def _build_deterrence(ck: _Checker, doc: Any, behaviour_ids: set[str]) -> tuple[DeterrenceProposal, ...]:
+    f = "deterrence.yaml"
+    doc = ck.mapping(doc, f, "(top)", {"proposals"}, set())
+    out: list[DeterrenceProposal] = []
+    for item in ck.entries(doc, "proposals", f):
+        e = item["id"]
+        ck.mapping(item, f, e, {"id", "step", "reason", "sources"}, {"min_events", "after", "when", "last_reviewed_on"})
+        if item.get("step") not in DETERRENCE_STEPS:
+            ck.add(f, e, f"step must be one of {', '.join(DETERRENCE_STEPS)}")
+        after = ck.id_list(item.get("after", []), f, f"{e}.after")
+        for step in after:
+            if step not in DETERRENCE_STEPS:
+                ck.add(f, f"{e}.after", f"unknown step {step!r}")
+        min_events = item.get("min_events", 0)
+        if isinstance(min_events, bool) or not isinstance(min_events, int) or min_events < 0:
+            ck.add(f, f"{e}.min_events", "must be an integer of at least 0")
+            min_events = 0
+        when = item.get("when")
+        if when is not None and not _only_behaviour_keys(when):
+            ck.add(f, f"{e}.when", f"a deterrence condition may use only {', '.join(_BEHAVIOUR_ONLY)}")
+        out.append(DeterrenceProposal(
+            id=e, step=str(item.get("step")), reason=ck.message(item.get("reason"), f, f"{e}.reason"),
+            min_events=min_events, after=tuple(after),
+            when=None if when is None else _compile(ck, when, f, f"{e}.when", behaviour_ids),
+            sources=ck.sources(item.get("sources"), f, e),
+        ))
+    return tuple(out)
 
 
 def _build_actions(ck: _Checker, doc: Any) -> tuple[Action, ...]:

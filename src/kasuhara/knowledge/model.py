@@ -93,6 +93,20 @@ class DeterminationRule:
 
 
 @dataclass(frozen=True, slots=True)
+class DeterrenceProposal:
+    """When to propose a deterrence step: a count above the company's threshold and steps already
+    taken, or (with `when`) conduct on record whatever the count."""
+
+    id: str
+    step: str
+    reason: Message
+    min_events: int
+    after: tuple[str, ...]
+    when: Condition | None
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Category:
     """An MHLW behaviour category (the manual's list of conduct likely to be inappropriate)."""
 
@@ -454,6 +468,7 @@ class KnowledgeBase:
     determination_rules: tuple[DeterminationRule, ...] = ()
     manner_matrix: Mapping[str, str] = field(default_factory=dict)
     manner_matrix_sources: tuple[Source, ...] = ()
+    deterrence: tuple[DeterrenceProposal, ...] = ()
     _behaviours: dict[str, Behaviour] = field(default_factory=dict, repr=False)
     _categories: dict[str, Category] = field(default_factory=dict, repr=False)
     _offences: dict[str, Offence] = field(default_factory=dict, repr=False)

@@ -59,5 +59,8 @@ MANNER_AXIS: tuple[str, ...] = (
 )
 """Results of the second axis (the means and manner)."""
 
+DETERRENCE_STEPS: tuple[str, ...] = ("warning", "single_contact", "end_of_service", "ban", "police_report")
+"""Deterrence steps (contract ids shared with the desk and the store)."""
+
 SCOPES = ("national", "prefecture", "municipality")
 RULE_KINDS = ("statute", "guideline", "ordinance")
