@@ -216,3 +216,21 @@ def test_the_manner_matrix_covers_every_demand_result(docs: dict[str, Any]) -> N
 def test_an_inference_names_a_known_limit(docs: dict[str, Any]) -> None:
     docs["behaviours.yaml"]["inferences"][0]["limit"] = "patience"
     assert "inferences[0]: limit must be one of time_limit, contact_limit, none" in problems_of(docs)
+
+
+def test_citations_use_the_one_source_catalogue(docs: dict[str, Any]) -> None:
+    """The documents' quoted wordings live in the knowledge base: their source keys are meta.yaml's."""
+    docs["citations.yaml"]["citations"][0]["sources"] = ["NOCUSHARA"]
+    docs["citations.yaml"]["citations"][1]["scope"] = "ordinance:99"
+    found = problems_of(docs)
+    assert "unknown source ref 'NOCUSHARA'" in found
+    assert "scope 'ordinance:99' is not a rule id" in found
+
+
+def test_documents_read_their_citations_from_the_knowledge_base() -> None:
+    from kasuhara.documents.legal import citation_book
+
+    kb = load_knowledge_base()
+    book = citation_book()
+    assert set(book.citations) == {c.id for c in kb.citations}
+    assert all(key in book.sources for c in book.citations.values() for key in c.sources)

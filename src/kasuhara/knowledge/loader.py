@@ -20,11 +20,13 @@ import yaml
 
 from kasuhara.errors import KnowledgeBaseError, Message
 from kasuhara.knowledge.model import (
+    CITATION_STATUSES,
     STATUSES,
     URGENCIES,
     Action,
     Behaviour,
     Category,
+    Citation,
     Condition,
     DeterminationInfo,
     DeterminationRule,
@@ -63,6 +65,7 @@ DATA_FILES = (
     "responses.yaml",
     "places.yaml",
     "deterrence.yaml",
+    "citations.yaml",
 )
 
 
@@ -488,6 +491,7 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
             ck.add("responses.yaml", "response_types", f"behaviour {b.id!r} is not a trigger of any response type")
     prefectures, municipalities, place_sources = _build_places(ck, documents["places.yaml"])
     deterrence = _build_deterrence(ck, documents["deterrence.yaml"], behaviour_ids)
+    citations = _build_citations(ck, documents["citations.yaml"], rules)
     prefecture_codes = {p.code for p in prefectures}
     municipality_codes = {m.code for m in municipalities}
     for rule in rules:
@@ -519,6 +523,8 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
         manner_matrix=matrix,
         manner_matrix_sources=matrix_sources,
         deterrence=deterrence,
+        citations=citations,
+        catalogue={k: _display(v) for k, v in ck.catalogue.items()},
     )
 
 
@@ -818,6 +824,42 @@ def _build_decision(
             matrix[str(k)] = str(v)
     sources = ck.sources(doc.get("manner_matrix_sources"), f, "manner_matrix")
     return tuple(rules), matrix, sources
+
+
+def _display(entry: Mapping[str, Any]) -> str:
+    """A catalogue entry as one line: title（url or citation）."""
+    where = entry.get("url") or entry.get("citation")
+    return f"{entry.get('title')}（{where}）" if where else str(entry.get("title"))
+
+
+def _build_citations(ck: _Checker, doc: Any, rules: tuple[Rule, ...]) -> tuple[Citation, ...]:
+    f = "citations.yaml"
+    doc = ck.mapping(doc, f, "(top)", {"citations"}, set())
+    rule_ids = {r.id for r in rules}
+    pending_codes = {r.prefecture_code for r in rules if r.pending}
+    out: list[Citation] = []
+    for item in ck.entries(doc, "citations", f):
+        e = item["id"]
+        ck.mapping(item, f, e, {"id", "scope", "label", "text", "quote", "status", "sources"}, {"last_reviewed_on"})
+        scope = item.get("scope")
+        ok = scope == "practice" or scope in rule_ids or (
+            isinstance(scope, str) and scope.startswith("pending:") and scope.removeprefix("pending:") in pending_codes)
+        if not ok:
+            ck.add(f, e, f"scope {scope!r} is not a rule id, 'practice' or 'pending:<code of a pending rule>'")
+        if item.get("status") not in CITATION_STATUSES:
+            ck.add(f, e, f"status must be one of {', '.join(CITATION_STATUSES)}")
+        keys = ck.id_list(item.get("sources"), f, f"{e}.sources")
+        if not keys:
+            ck.add(f, e, "missing sources: every entry needs at least one source")
+        for key in keys:
+            if key not in ck.catalogue:
+                ck.add(f, f"{e}.sources", f"unknown source ref {key!r} (define it in meta.yaml sources)")
+        out.append(Citation(
+            id=e, scope=str(scope), label=ck.message(item.get("label"), f, f"{e}.label"),
+            text=ck.message(item.get("text"), f, f"{e}.text"), quote=ck.boolean(item.get("quote"), f, f"{e}.quote"),
+            status=str(item.get("status")), sources=tuple(keys),
+        ))
+    return tuple(out)
 
 
 _BEHAVIOUR_ONLY = ("all", "any", "not", "behaviour", "behaviours_any")

@@ -106,6 +106,23 @@ class DeterrenceProposal:
     sources: tuple[Source, ...]
 
 
+CITATION_STATUSES = ("V1", "V2", "U", "S")
+"""A quoted wording's status: law.md's three, plus S, a practice source not checked against primary text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Wording a document quotes, keyed to the rule it belongs to, with its status and source keys."""
+
+    id: str
+    scope: str
+    label: Message
+    text: Message
+    quote: bool
+    status: str
+    sources: tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Category:
     """An MHLW behaviour category (the manual's list of conduct likely to be inappropriate)."""
@@ -469,6 +486,9 @@ class KnowledgeBase:
     manner_matrix: Mapping[str, str] = field(default_factory=dict)
     manner_matrix_sources: tuple[Source, ...] = ()
     deterrence: tuple[DeterrenceProposal, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    catalogue: Mapping[str, str] = field(default_factory=dict)
+    """The source catalogue (meta.yaml `sources`) as display strings, by key."""
     _behaviours: dict[str, Behaviour] = field(default_factory=dict, repr=False)
     _categories: dict[str, Category] = field(default_factory=dict, repr=False)
     _offences: dict[str, Offence] = field(default_factory=dict, repr=False)
