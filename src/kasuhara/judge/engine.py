@@ -595,8 +595,7 @@ def _offences(kb: KnowledgeBase, s: Situation, facts: Facts, trace: list[TraceSt
                 elements.append(_m("けがの有無（けががあれば第204条 傷害）", "whether anyone was injured (if so, art. 204 injury)"))
             if o.complaint_required:
                 period = kb.text("complaint_period")
-                elements.append(_m(f"告訴が必要です（{o.complaint_basis}）。{period.ja}",
-                                   f"a criminal complaint (告訴) is required ({o.complaint_basis}); {period.en}"))
+                elements.append(_m(f"告訴期間: {period.ja}", f"complaint period: {period.en}"))
             name = o.name_on(on)
             out.append(FoundOffence(o, name, penalty, tuple(elements)))
             law = o.law_name
@@ -604,11 +603,12 @@ def _offences(kb: KnowledgeBase, s: Situation, facts: Facts, trace: list[TraceSt
             status = "" if penalty.status != "U" else "（条文の文言は未確認）"
             status_en = "" if penalty.status != "U" else " (wording unconfirmed)"
             shown = penalty.text if not penalty.resolved_text else f"{penalty.text}（{penalty.resolved_text}）"
+            period = penalty_period(penalty, kb.coverage_from)
             trace.append(TraceStep(
                 f"offence:{o.id}",
                 _m(f"{law.ja}{art.ja}（{name.ja}）の要件に当たる事実があるか", f"Do the facts fit {law.en} {art.en} ({name.en})?"),
-                _m(f"当たる可能性があります。{on.isoformat()}の行為の法定刑: {shown}（{penalty.effective_from.isoformat()}から）{status}",
-                   f"possibly. Penalty for conduct on {on.isoformat()}: {shown} (from {penalty.effective_from.isoformat()}){status_en}"),
+                _m(f"当たる可能性があります。{on.isoformat()}の行為の法定刑: {shown}（{period.ja}）{status}",
+                   f"possibly. Penalty for conduct on {on.isoformat()}: {shown} ({period.en}){status_en}"),
                 penalty.sources,
             ))
         elif relevant:
@@ -669,6 +669,7 @@ def _actions(kb: KnowledgeBase, determination: DeterminationInfo, s: Situation, 
              ) -> tuple[tuple[ResponseType, ...], tuple[FoundAction, ...]]:
     reasons: dict[str, list[str]] = {}
     conditions: dict[str, list[Message]] = {}
+    unconditional: set[str] = set()  # reached by a step without a condition: no condition is shown
     types: list[ResponseType] = []
     if determination.id == "customer_harassment":
         for rt in kb.response_types:
@@ -682,8 +683,11 @@ def _actions(kb: KnowledgeBase, determination: DeterminationInfo, s: Situation, 
                 reasons.setdefault(step.action, []).append(rt.id)
                 if step.when_text is not None:
                     conditions.setdefault(step.action, []).append(step.when_text)
+                elif step.when is None:
+                    unconditional.add(step.action)
     for a in determination.actions:
         reasons.setdefault(a, []).append(determination.id)
+        unconditional.add(a)
     if determination.id == "customer_harassment" and demand in ("valid", "partially_valid"):
         # harassment does not cancel what is owed: the valid part of the demand is still met
         # (Tokyo ordinance art. 5: customers' legitimate rights must not be infringed)
@@ -692,6 +696,7 @@ def _actions(kb: KnowledgeBase, determination: DeterminationInfo, s: Situation, 
     if demand == "partially_valid" and not accommodation:
         # a partly valid demand: meet what is owed, explain and decline the rest
         reasons.setdefault("remedy", []).append("demand:partially_valid")
+        unconditional.discard("remedy")  # only the valid part is owed: say so
         if not conditions.get("remedy"):
             conditions.setdefault("remedy", []).append(_m("要求の妥当な部分について", "for the valid part of the demand"))
         reasons.setdefault("explain_and_decline", []).append("demand:partially_valid")
@@ -699,7 +704,8 @@ def _actions(kb: KnowledgeBase, determination: DeterminationInfo, s: Situation, 
             _m("妥当な範囲を超える部分について", "for the part beyond what is owed"))
     if accommodation:
         reasons.setdefault("reasonable_accommodation", []).append("accommodation_request")
-    found = [FoundAction(kb.action(a), tuple(dict.fromkeys(r)), tuple(dict.fromkeys(conditions.get(a, ()))))
+    found = [FoundAction(kb.action(a), tuple(dict.fromkeys(r)),
+                         () if a in unconditional else tuple(dict.fromkeys(conditions.get(a, ()))))
              for a, r in reasons.items()]
     found.sort(key=lambda f: (URGENCIES.index(f.action.urgency), f.action.rank))
     if types:
@@ -711,6 +717,21 @@ def _actions(kb: KnowledgeBase, determination: DeterminationInfo, s: Situation, 
     trace.append(TraceStep("actions", _m("どう対応するか（厚生労働省マニュアルの類型別対応）", "What to do (the MHLW manual's response by type)"),
                            ans, sources))
     return tuple(types), tuple(found)
+
+
+def penalty_period(p: Penalty, coverage_from: date | None) -> Message:
+    """The conduct a penalty clause covers, as a period. The first recorded clause starts at the
+    knowledge base's coverage, not at the law's own date, so it is shown by its end only (a start
+    date of 2020-06-01 would wrongly read as the day the clause took effect)."""
+    start, until = p.effective_from.isoformat(), p.effective_until.isoformat() if p.effective_until else None
+    first = coverage_from is not None and p.effective_from <= coverage_from
+    if first and until is None:
+        return _m(f"知識ベースの収録期間（{start}〜）を通じて同じ条文", f"unchanged over the recorded period (from {start})")
+    if until is None:
+        return _m(f"{start}以降の行為に適用", f"for conduct from {start}")
+    if first:
+        return _m(f"{until}までの行為に適用", f"for conduct until {until}")
+    return _m(f"{start}〜{until}の行為に適用", f"for conduct from {start} to {until}")
 
 
 def describe_channel(channel: str) -> Message:

@@ -6,10 +6,8 @@ with an English gloss, because the exact wording is what matters.
 
 from __future__ import annotations
 
-from datetime import date
-
 from kasuhara.errors import Message
-from kasuhara.judge.engine import Assessment
+from kasuhara.judge.engine import Assessment, penalty_period
 from kasuhara.knowledge.model import URGENCIES
 from kasuhara.knowledge.vocabulary import ORIGINS
 
@@ -91,7 +89,7 @@ def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = 
         text = p.text if not p.resolved_text else f"{p.text}（{p.resolved_text}）"
         mark = f" [{h('unconfirmed')}]" if p.status == "U" else ""
         lines.append(f"    {h('penalty')}: {text}{mark}")
-        period = _period(p.effective_from, p.effective_until, a.coverage_from, L)
+        period = penalty_period(p, a.coverage_from).in_(L)
         if L == "en" and p.gloss_en:
             lines.append(f"      ({p.gloss_en}; {period})")
         else:
@@ -102,7 +100,8 @@ def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = 
             lines.append(f"    {h('attempt')}（{name}{off.attempt_basis}）" if L == "ja"
                          else f"    {h('attempt')} ({name}{off.attempt_basis})")
         if off.complaint_required:
-            lines.append(f"    {h('complaint')} ({off.complaint_basis})")
+            lines.append(f"    {h('complaint')}（{off.complaint_basis}）" if L == "ja"
+                         else f"    {h('complaint')} ({off.complaint_basis})")
         lines.append(f"    {h('verify')}:")
         for e in o.elements_to_verify:
             lines.append(f"      ・{t(e)}")
@@ -127,8 +126,8 @@ def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = 
     for i, act in enumerate(a.actions, 1):
         urg = _URGENCY[act.action.urgency] if act.action.urgency in URGENCIES else Message("", "")
         cond = ""
-        if act.conditions:
-            cond = " (" + ("、" if L == "ja" else "; ").join(t(c) for c in act.conditions) + ")"
+        if act.conditions:  # the first condition that brought the step (the JSON lists them all)
+            cond = f"（{t(act.conditions[0])}）" if L == "ja" else f" ({t(act.conditions[0])})"
         lines.append(f"  {i}. [{t(urg)}] {t(act.action.label)} [{act.action.id}]{cond}")
         lines.append(f"     {t(act.action.text)}")
     if a.notes:
@@ -154,22 +153,3 @@ def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = 
     lines.append(f"{h('kb')}: {a.knowledge_base_version}")
     return "\n".join(lines) + "\n"
 
-
-def _period(start: date, until: date | None, coverage_from: date | None, lang: str) -> str:
-    """The conduct a penalty clause covers, as a period: the first recorded clause starts at the
-    knowledge base's coverage, not at the law's own date, so it is shown by its end only."""
-    first = coverage_from is not None and start <= coverage_from
-    if first and until is None:
-        return (f"unchanged over the recorded period (from {start.isoformat()})" if lang == "en"
-                else f"知識ベースの収録期間（{start.isoformat()}〜）を通じて同じ条文")
-    if lang == "en":
-        if until is None:
-            return f"for conduct from {start.isoformat()}"
-        if first:
-            return f"for conduct until {until.isoformat()}"
-        return f"for conduct from {start.isoformat()} to {until.isoformat()}"
-    if until is None:
-        return f"{start.isoformat()}以降の行為に適用"
-    if first:
-        return f"{until.isoformat()}までの行為に適用"
-    return f"{start.isoformat()}〜{until.isoformat()}の行為に適用"
