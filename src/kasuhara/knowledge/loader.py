@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from kasuhara.errors import KnowledgeBaseError, Message
+from kasuhara.knowledge.conditions import CHOICE, COUNT, FLAG, Vocabulary, compile_condition
 from kasuhara.knowledge.model import (
     CITATION_STATUSES,
     STATUSES,
@@ -295,115 +296,48 @@ class _Checker:
         return out
 
 
-_CONDITION_KEYS = (
-    "all",
-    "any",
-    "not",
-    "behaviour",
-    "behaviours_any",
-    "injury",
-    "public",
-    "asked_to_leave",
-    "public_official",
-    "channel",
-    "demand_kind",
-    "validity",
-    "prefecture",
-    "demand_axis",
-    "manner_axis",
-    "physical_contact",
-    "stayed_after_request",
-    "weapon_shown",
-    "acted_jointly",
-    "accommodation_request",
-    "lodging",
-    "public_venue",
-)
-_TRI_STATE = ("physical_contact", "stayed_after_request", "weapon_shown", "acted_jointly",
-              "accommodation_request", "lodging", "public_venue")
-"""Facts that may be unknown (null): `{fact: true}` holds only when it is true, `{fact: false}` only
-when it is known to be false; an unknown fact satisfies neither."""
+SITUATION_FACTS: dict[str, str] = {
+    "channel": CHOICE,
+    "demand_kind": CHOICE,
+    "validity": CHOICE,
+    "prefecture": CHOICE,
+    "demand_axis": CHOICE,
+    "manner_axis": CHOICE,
+    "injury": FLAG,
+    "public": FLAG,
+    "public_official": FLAG,
+    "asked_to_leave": COUNT,
+    "physical_contact": FLAG,
+    "stayed_after_request": FLAG,
+    "weapon_shown": FLAG,
+    "acted_jointly": FLAG,
+    "accommodation_request": FLAG,
+    "lodging": FLAG,
+    "public_venue": FLAG,
+}
+"""The facts the knowledge base's conditions may look at (`Situation`'s fields), in the one condition
+language of `kasuhara.knowledge.conditions`."""
+SITUATION_CHOICES: dict[str, tuple[str, ...]] = {
+    "channel": tuple(CHANNELS),
+    "demand_kind": tuple(DEMAND_KINDS),
+    "validity": tuple(VALIDITIES),
+    "prefecture": tuple(f"{i:02d}" for i in range(1, 48)),
+    "demand_axis": DEMAND_AXIS,
+    "manner_axis": MANNER_AXIS,
+}
 
 
-def _compile(ck: _Checker, raw: Any, file: str, entry: str, behaviour_ids: set[str]) -> Condition:
+def _compile(ck: _Checker, raw: Any, file: str, entry: str, behaviour_ids: set[str],
+             *, behaviours_only: bool = False) -> Condition:
     """Compile a data condition into a closure once, so judging never re-reads the data."""
+    vocab = Vocabulary(SITUATION_FACTS, SITUATION_CHOICES, behaviour_ids=behaviour_ids,
+                       behaviours_only=behaviours_only)
+    compiled = compile_condition(raw, vocab, lambda where, message: ck.add(file, where, message), entry)
 
-    def never(_: Situation) -> bool:
-        return False
+    def condition(s: Situation) -> bool:
+        return compiled(s)
 
-    if not isinstance(raw, dict) or len(raw) != 1:
-        ck.add(file, entry, f"a condition is a mapping with exactly one of {', '.join(_CONDITION_KEYS)}")
-        return never
-    ((key, value),) = raw.items()
-    if key in ("all", "any"):
-        if not isinstance(value, list) or not value:
-            ck.add(file, entry, f"{key}: must be a non-empty list of conditions")
-            return never
-        parts = tuple(_compile(ck, v, file, f"{entry}.{key}[{i}]", behaviour_ids) for i, v in enumerate(value))
-        if key == "all":
-            return lambda s: all(p(s) for p in parts)
-        return lambda s: any(p(s) for p in parts)
-    if key == "not":
-        inner = _compile(ck, value, file, f"{entry}.not", behaviour_ids)
-        return lambda s: not inner(s)
-    if key in ("behaviour", "behaviours_any"):
-        ids = [value] if key == "behaviour" else value
-        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
-            ck.add(file, entry, f"{key}: must name behaviour ids")
-            return never
-        for ident in ids:
-            if ident not in behaviour_ids:
-                ck.add(file, entry, f"dangling reference to unknown behaviour {ident!r}")
-        wanted = frozenset(ids)
-        return lambda s: not wanted.isdisjoint(s.behaviours)
-    if key in ("injury", "public", "asked_to_leave", "public_official"):
-        if not isinstance(value, bool):
-            ck.add(file, entry, f"{key}: must be true or false")
-            return never
-        if key == "injury":
-            return lambda s: (s.injury is True) == value
-        if key == "public":
-            return lambda s: (s.public is True) == value
-        if key == "asked_to_leave":
-            return lambda s: (s.asked_to_leave > 0) == value
-        return lambda s: s.public_official == value
-    if key in _TRI_STATE:
-        if not isinstance(value, bool):
-            ck.add(file, entry, f"{key}: must be true or false")
-            return never
-        return lambda s: getattr(s, key) is value
-    if key == "validity":
-        if not isinstance(value, list) or not value or not all(v in VALIDITIES for v in value):
-            ck.add(file, entry, f"{key}: must be a list of {', '.join(VALIDITIES)}")
-            return never
-        wanted_v = frozenset(value)
-        return lambda s: s.validity in wanted_v
-    if key in ("demand_axis", "manner_axis"):
-        vocab_axis = DEMAND_AXIS if key == "demand_axis" else MANNER_AXIS
-        if not isinstance(value, list) or not value or not all(v in vocab_axis for v in value):
-            ck.add(file, entry, f"{key}: must be a list of {', '.join(vocab_axis)}")
-            return never
-        wanted_a = frozenset(value)
-        if key == "demand_axis":
-            return lambda s: s.demand_axis in wanted_a
-        return lambda s: s.manner_axis in wanted_a
-    if key == "prefecture":
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) and len(v) == 2 for v in value):
-            ck.add(file, entry, f"{key}: must be a list of 2-digit JIS prefecture codes as strings")
-            return never
-        wanted_p = frozenset(value)
-        return lambda s: s.prefecture in wanted_p
-    if key in ("channel", "demand_kind"):
-        vocab = CHANNELS if key == "channel" else DEMAND_KINDS
-        if not isinstance(value, list) or not value or not all(v in vocab for v in value):
-            ck.add(file, entry, f"{key}: must be a list of {', '.join(vocab)}")
-            return never
-        allowed = frozenset(value)
-        if key == "channel":
-            return lambda s: s.channel in allowed
-        return lambda s: s.demand_kind in allowed
-    ck.add(file, entry, f"unknown condition {key!r} (allowed: {', '.join(_CONDITION_KEYS)})")
-    return never
+    return condition
 
 
 def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
@@ -862,22 +796,6 @@ def _build_citations(ck: _Checker, doc: Any, rules: tuple[Rule, ...]) -> tuple[C
     return tuple(out)
 
 
-_BEHAVIOUR_ONLY = ("all", "any", "not", "behaviour", "behaviours_any")
-
-
-def _only_behaviour_keys(raw: Any) -> bool:
-    """A deterrence condition looks at the customer's record, which holds behaviours only."""
-    if not isinstance(raw, dict):
-        return True
-    for key, value in raw.items():
-        if key not in _BEHAVIOUR_ONLY:
-            return False
-        parts = value if isinstance(value, list) else [value]
-        if key in ("all", "any", "not") and not all(_only_behaviour_keys(p) for p in parts):
-            return False
-    return True
-
-
 def _build_deterrence(ck: _Checker, doc: Any, behaviour_ids: set[str]) -> tuple[DeterrenceProposal, ...]:
     f = "deterrence.yaml"
     doc = ck.mapping(doc, f, "(top)", {"proposals"}, set())
@@ -896,12 +814,10 @@ def _build_deterrence(ck: _Checker, doc: Any, behaviour_ids: set[str]) -> tuple[
             ck.add(f, f"{e}.min_events", "must be an integer of at least 0")
             min_events = 0
         when = item.get("when")
-        if when is not None and not _only_behaviour_keys(when):
-            ck.add(f, f"{e}.when", f"a deterrence condition may use only {', '.join(_BEHAVIOUR_ONLY)}")
         out.append(DeterrenceProposal(
             id=e, step=str(item.get("step")), reason=ck.message(item.get("reason"), f, f"{e}.reason"),
             min_events=min_events, after=tuple(after),
-            when=None if when is None else _compile(ck, when, f, f"{e}.when", behaviour_ids),
+            when=None if when is None else _compile(ck, when, f, f"{e}.when", behaviour_ids, behaviours_only=True),
             sources=ck.sources(item.get("sources"), f, e),
         ))
     return tuple(out)

@@ -69,6 +69,14 @@ class Situation:
     demand_axis: str = ""
     manner_axis: str = ""
 
+    def fact(self, name: str) -> Any:
+        """A fact by name, for the data's conditions (kasuhara.knowledge.conditions)."""
+        return getattr(self, name)
+
+    def answer(self, question: str) -> Any:
+        """The judgment has no interview answers."""
+        return None
+
 
 Condition = Callable[[Situation], bool]
 
