@@ -187,3 +187,13 @@ def test_malformed_graphs_fail_loudly(doc: str) -> None:
     with pytest.raises(InterviewDataError) as info:
         parse_graph(yaml.safe_load(doc))
     assert "questions.yaml" in info.value.text("en")
+
+
+def test_an_excessive_demand_asks_whether_it_is_a_request_for_accommodation() -> None:
+    """A disabled person's request to remove a social barrier is not harassment in itself (障害者差別解消法 8(2))."""
+    base: dict[str, Any] = {"danger": ["none"], "channel": "in_person", "words": ["none"], "conduct": ["excessive_demand"],
+                            "leave": "not_asked", "duration": 10, "contacts": None, "demand_kind": "service",
+                            "demand_related": "yes", "demand_validity": "invalid"}
+    walked = walk(base)
+    assert walked.next is not None and walked.next.id == "accommodation"
+    assert walk({**base, "accommodation": "yes"}).facts["accommodation_request"] is True

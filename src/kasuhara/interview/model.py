@@ -34,6 +34,7 @@ FACT_PATHS = (
     "utterances",
     "physical_contact",
     "stayed_after_request",
+    "accommodation_request",
 )
 THRESHOLD_PARAMS = ("time_limit_minutes", "repeat_contacts", "repeat_days")
 _QUESTION_KEYS = {"id", "kind", "answers", "ask_if", "sets", "also_set", "min", "max", "optional", "params", "danger"}
@@ -108,7 +109,7 @@ class QuestionGraph:
 
 
 _FLAGS = {"demand.related_to_service", "injury", "public", "staff_is_public_official", "physical_contact",
-          "stayed_after_request"}
+          "stayed_after_request", "accommodation_request"}
 
 
 def _condition(raw: Any, where: str, known: set[str]) -> Condition:
