@@ -712,7 +712,7 @@ def _build_inferences(ck: _Checker, value: Any, behaviour_ids: set[str]) -> tupl
     out: list[Inference] = []
     for i, raw in enumerate(value):
         where = f"inferences[{i}]"
-        data = ck.mapping(raw, f, where, {"behaviour", "limit", "sources"}, {"when"})
+        data = ck.mapping(raw, f, where, {"behaviour", "limit", "sources", "last_reviewed_on"}, {"when"})
         if data.get("behaviour") not in behaviour_ids:
             ck.add(f, where, f"dangling reference to unknown behaviour {data.get('behaviour')!r}")
         if data.get("limit") not in INFERENCE_LIMITS:
@@ -737,7 +737,7 @@ def _build_decision(
         raw_rules = []
     for i, raw in enumerate(raw_rules):
         where = f"determination_rules[{i}]"
-        data = ck.mapping(raw, f, where, {"result", "sources"}, {"when"})
+        data = ck.mapping(raw, f, where, {"result", "sources", "last_reviewed_on"}, {"when"})
         if data.get("result") not in DETERMINATIONS:
             ck.add(f, where, f"result must be one of {', '.join(DETERMINATIONS)}")
         when = data.get("when")
