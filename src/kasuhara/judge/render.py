@@ -121,6 +121,8 @@ def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = 
             lines.append(f"    {t(r.measures_basis)}")
         for m in r.measures:
             lines.append(f"    ・{t(m)}")
+        for n in r.notes:
+            lines.append(f"    ※ {t(n)}" if L == "ja" else f"    * {t(n)}")
     lines.append("")
     lines.append(f"■ {h('actions')}")
     for i, act in enumerate(a.actions, 1):
