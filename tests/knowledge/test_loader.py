@@ -234,3 +234,8 @@ def test_documents_read_their_citations_from_the_knowledge_base() -> None:
     book = citation_book()
     assert set(book.citations) == {c.id for c in kb.citations}
     assert all(key in book.sources for c in book.citations.values() for key in c.sources)
+
+
+def test_deterrence_conditions_may_look_at_behaviours_only(docs: dict[str, Any]) -> None:
+    docs["deterrence.yaml"]["proposals"][0]["when"] = {"channel": ["phone"]}
+    assert "police_for_danger.when: only behaviour conditions" in problems_of(docs)
