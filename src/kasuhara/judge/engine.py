@@ -639,6 +639,12 @@ def _rules(kb: KnowledgeBase, facts: Facts, situation: Situation, trace: list[Tr
         answer_ja += f"。改正労働施策総合推進法の措置義務は{act.effective_from}施行のため、この日には適用されません"
         answer_en += f". The amended act's duty applies from {act.effective_from}, not on this date"
     in_force_ids = {r.id for r in rules}
+    for r in kb.rules:
+        # a national rule for this kind of business or request, not (yet) in force that day
+        if (r.scope == "national" and r.applies_when is not None and r.id not in in_force_ids
+                and r.applies_when(situation) and r.effective_from and on < r.effective_from):
+            answer_ja += f"。{r.title.ja}は{r.effective_from}施行のため、この日には適用されません"
+            answer_en += f". {r.title.en} is in force from {r.effective_from}, not on this date"
     for r in kb.rules_for_place(prefecture_code=pref, municipality_code=muni):
         if r.id in in_force_ids:
             continue
