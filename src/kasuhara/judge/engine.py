@@ -591,8 +591,7 @@ def _offences(kb: KnowledgeBase, s: Situation, facts: Facts, trace: list[TraceSt
         if o.applies_when(s):
             penalty = o.penalty_on(on)
             elements = list(o.elements)
-            if o.id == "208" and facts.injury is None:
-                elements.append(_m("けがの有無（けががあれば第204条 傷害）", "whether anyone was injured (if so, art. 204 injury)"))
+            elements.extend(text for when, text in o.extra_elements if when(s))
             if o.complaint_required:
                 period = kb.text("complaint_period")
                 elements.append(_m(f"告訴期間: {period.ja}", f"complaint period: {period.en}"))

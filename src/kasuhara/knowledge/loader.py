@@ -475,7 +475,7 @@ def _build_offences(ck: _Checker, doc: Any, behaviour_ids: set[str], coverage_fr
         e = item["id"]
         ck.mapping(item, f, e, {"id", "article", "law", "name", "elements", "complaint_required", "attempt",
                                 "triggers", "applies_when", "unmet", "penalties", "sources"},
-                   {"complaint_basis", "attempt_basis", "attempt_name", "item", "last_reviewed_on"})
+                   {"complaint_basis", "attempt_basis", "attempt_name", "item", "last_reviewed_on", "extra_elements"})
         law = item.get("law")
         if law not in laws:
             ck.add(f, e, f"dangling reference to unknown law {law!r}")
@@ -513,6 +513,7 @@ def _build_offences(ck: _Checker, doc: Any, behaviour_ids: set[str], coverage_fr
                 sources=ck.sources(item.get("sources"), f, e),
                 item=ck.opt_text(item.get("item"), f, f"{e}.item"),
                 attempt_name=ck.opt_message(item.get("attempt_name"), f, f"{e}.attempt_name"),
+                extra_elements=_extra_elements(ck, item.get("extra_elements", []), f, e, behaviour_ids),
                 last_reviewed_on=ck.day(item.get("last_reviewed_on"), f, f"{e}.last_reviewed_on"),
                 _starts=tuple(p.effective_from for p in penalties),
             )
@@ -539,6 +540,20 @@ def _build_offences(ck: _Checker, doc: Any, behaviour_ids: set[str], coverage_fr
             penalties_out.append(replace(p, resolved_text=text))
         resolved.append(replace(offence, penalties=tuple(penalties_out)))
     return tuple(resolved)
+
+
+def _extra_elements(ck: _Checker, value: Any, f: str, e: str,
+                    behaviour_ids: set[str]) -> tuple[tuple[Condition, Message], ...]:
+    if not isinstance(value, list):
+        ck.add(f, f"{e}.extra_elements", "must be a list of {when, text}")
+        return ()
+    out: list[tuple[Condition, Message]] = []
+    for i, raw in enumerate(value):
+        where = f"{e}.extra_elements[{i}]"
+        data = ck.mapping(raw, f, where, {"when", "text"}, set())
+        out.append((_compile(ck, data.get("when"), f, f"{where}.when", behaviour_ids),
+                    ck.message(data.get("text"), f, f"{where}.text")))
+    return tuple(out)
 
 
 def _build_penalties(ck: _Checker, value: Any, f: str, e: str) -> tuple[Penalty, ...]:

@@ -216,6 +216,8 @@ class Offence:
     sources: tuple[Source, ...]
     item: str | None = None
     attempt_name: Message | None = None
+    extra_elements: tuple[tuple[Condition, Message], ...] = ()
+    """Elements to verify only in some situations (e.g. art. 208: whether anyone was injured, when unknown)."""
     last_reviewed_on: date | None = None
     _starts: tuple[date, ...] = field(default=(), repr=False, compare=False)
 
