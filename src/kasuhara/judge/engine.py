@@ -329,8 +329,7 @@ def judge(
     rules = _rules(kb, facts, situation, trace, notes)
 
     # 7. actions, safety first
-    response_types, actions = _actions(kb, determination, situation, demand_axis.result, trace,
-                                       accommodation=accommodation)
+    response_types, actions = _actions(kb, determination, situation, demand_axis.result, trace)
 
     return Assessment(
         facts=facts,
@@ -670,8 +669,7 @@ def _rules(kb: KnowledgeBase, facts: Facts, situation: Situation, trace: list[Tr
 
 
 def _actions(kb: KnowledgeBase, determination: DeterminationInfo, s: Situation, demand: str,
-             trace: list[TraceStep], *, accommodation: bool = False
-             ) -> tuple[tuple[ResponseType, ...], tuple[FoundAction, ...]]:
+             trace: list[TraceStep]) -> tuple[tuple[ResponseType, ...], tuple[FoundAction, ...]]:
     reasons: dict[str, list[str]] = {}
     conditions: dict[str, list[Message]] = {}
     unconditional: set[str] = set()  # reached by a step without a condition: no condition is shown
@@ -693,22 +691,16 @@ def _actions(kb: KnowledgeBase, determination: DeterminationInfo, s: Situation, 
     for a in determination.actions:
         reasons.setdefault(a, []).append(determination.id)
         unconditional.add(a)
-    if determination.id == "customer_harassment" and demand in ("valid", "partially_valid"):
-        # harassment does not cancel what is owed: the valid part of the demand is still met
-        # (Tokyo ordinance art. 5: customers' legitimate rights must not be infringed)
-        reasons.setdefault("remedy", []).append(f"demand:{demand}")
-        conditions.setdefault("remedy", []).append(_m("要求の妥当な部分について", "for the valid part of the demand"))
-    if demand == "partially_valid" and not accommodation:
-        # a partly valid demand: meet what is owed, explain and decline the rest
-        reasons.setdefault("remedy", []).append("demand:partially_valid")
-        unconditional.discard("remedy")  # only the valid part is owed: say so
-        if not conditions.get("remedy"):
-            conditions.setdefault("remedy", []).append(_m("要求の妥当な部分について", "for the valid part of the demand"))
-        reasons.setdefault("explain_and_decline", []).append("demand:partially_valid")
-        conditions.setdefault("explain_and_decline", []).append(
-            _m("妥当な範囲を超える部分について", "for the part beyond what is owed"))
-    if accommodation:
-        reasons.setdefault("reasonable_accommodation", []).append("accommodation_request")
+    # actions the demand itself calls for (responses.yaml demand_actions): what is owed is still met
+    # under harassment, a partly valid demand is met in part and declined for the rest, a request for
+    # accommodation is considered. Their condition is always shown: it says which part they concern.
+    decided = replace(s, demand_axis=demand, determination=determination.id)
+    for da in kb.demand_actions:
+        if da.when(decided):
+            reasons.setdefault(da.action, []).append(da.id)
+            unconditional.discard(da.action)
+            if da.when_text is not None:
+                conditions.setdefault(da.action, []).insert(0, da.when_text)
     found = [FoundAction(kb.action(a), tuple(dict.fromkeys(r)),
                          () if a in unconditional else tuple(dict.fromkeys(conditions.get(a, ()))))
              for a, r in reasons.items()]

@@ -29,6 +29,7 @@ from kasuhara.knowledge.model import (
     Category,
     Citation,
     Condition,
+    DemandAction,
     DeterminationInfo,
     DeterminationRule,
     DeterrenceProposal,
@@ -303,6 +304,7 @@ SITUATION_FACTS: dict[str, str] = {
     "prefecture": CHOICE,
     "demand_axis": CHOICE,
     "manner_axis": CHOICE,
+    "determination": CHOICE,
     "injury": FLAG,
     "public": FLAG,
     "public_official": FLAG,
@@ -324,6 +326,7 @@ SITUATION_CHOICES: dict[str, tuple[str, ...]] = {
     "prefecture": tuple(f"{i:02d}" for i in range(1, 48)),
     "demand_axis": DEMAND_AXIS,
     "manner_axis": MANNER_AXIS,
+    "determination": DETERMINATIONS,
 }
 
 
@@ -419,6 +422,7 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
     action_ids = {a.id for a in actions}
     response_types, determinations = _build_responses(ck, documents["responses.yaml"], behaviour_ids, action_ids)
     decision, matrix, matrix_sources = _build_decision(ck, documents["responses.yaml"], behaviour_ids)
+    demand_actions = _build_demand_actions(ck, documents["responses.yaml"], behaviour_ids, action_ids)
     covered = {t for rt in response_types for t in rt.triggers}
     for b in behaviours:
         if b.id not in covered:
@@ -457,6 +461,7 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
         manner_matrix=matrix,
         manner_matrix_sources=matrix_sources,
         deterrence=deterrence,
+        demand_actions=demand_actions,
         citations=citations,
         catalogue={k: _display(v) for k, v in ck.catalogue.items()},
     )
@@ -739,6 +744,23 @@ def _build_inferences(ck: _Checker, value: Any, behaviour_ids: set[str]) -> tupl
     return tuple(out)
 
 
+def _build_demand_actions(ck: _Checker, doc: Any, behaviour_ids: set[str],
+                          action_ids: set[str]) -> tuple[DemandAction, ...]:
+    f = "responses.yaml"
+    if not isinstance(doc, dict):
+        return ()
+    out: list[DemandAction] = []
+    for item in ck.entries(doc, "demand_actions", f):
+        e = item["id"]
+        ck.mapping(item, f, e, {"id", "action", "when", "sources", "last_reviewed_on"}, {"when_text"})
+        if item.get("action") not in action_ids:
+            ck.add(f, e, f"dangling reference to unknown action {item.get('action')!r}")
+        out.append(DemandAction(e, str(item.get("action")), _compile(ck, item.get("when"), f, f"{e}.when", behaviour_ids),
+                                ck.opt_message(item.get("when_text"), f, f"{e}.when_text"),
+                                ck.sources(item.get("sources"), f, e)))
+    return tuple(out)
+
+
 def _build_decision(
     ck: _Checker, doc: Any, behaviour_ids: set[str]
 ) -> tuple[tuple[DeterminationRule, ...], dict[str, str], tuple[Source, ...]]:
@@ -861,7 +883,7 @@ def _build_responses(
 ) -> tuple[tuple[ResponseType, ...], tuple[DeterminationInfo, ...]]:
     f = "responses.yaml"
     doc = ck.mapping(doc, f, "(top)", {"response_types", "determinations"},
-                     {"determination_rules", "manner_matrix", "manner_matrix_sources"})
+                     {"determination_rules", "manner_matrix", "manner_matrix_sources", "demand_actions"})
     types: list[ResponseType] = []
     for item in ck.entries(doc, "response_types", f):
         e = item["id"]

@@ -68,6 +68,7 @@ class Situation:
     validity: str = "unknown"
     demand_axis: str = ""
     manner_axis: str = ""
+    determination: str = ""
 
     def fact(self, name: str) -> Any:
         """A fact by name, for the data's conditions (kasuhara.knowledge.conditions)."""
@@ -88,6 +89,17 @@ class Inference:
     behaviour: str
     limit: str
     when: Condition | None
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DemandAction:
+    """An action the demand itself calls for (the valid part met, the excess declined)."""
+
+    id: str
+    action: str
+    when: Condition
+    when_text: Message | None
     sources: tuple[Source, ...]
 
 
@@ -496,6 +508,7 @@ class KnowledgeBase:
     manner_matrix: Mapping[str, str] = field(default_factory=dict)
     manner_matrix_sources: tuple[Source, ...] = ()
     deterrence: tuple[DeterrenceProposal, ...] = ()
+    demand_actions: tuple[DemandAction, ...] = ()
     citations: tuple[Citation, ...] = ()
     catalogue: Mapping[str, str] = field(default_factory=dict)
     """The source catalogue (meta.yaml `sources`) as display strings, by key."""
