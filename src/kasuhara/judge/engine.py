@@ -463,17 +463,17 @@ def _infer(kb: KnowledgeBase, facts: Facts, t: Thresholds, found: dict[str, Foun
 
     if facts.asked_to_leave:
         n = facts.asked_to_leave
-        q = _m("退去・通話終了を求めた後も立ち去らなかったか", "Did the person stay after being asked to leave or end the contact?")
+        q = _m("退去・通話終了を求めた後も、退去しなかった（通話を終えなかった）か", "Did the person stay after being asked to leave or end the contact?")
         if holds("refusal_to_leave"):
-            add("refusal_to_leave", _m(f"退去・終了を{n}回求めた後も立ち去りませんでした",
+            add("refusal_to_leave", _m(f"退去・終了を{n}回求めた後も退去しません（通話を終えません）でした",
                                        f"the person did not leave or end the contact after being asked ({n} time(s))"))
-            a = _m(f"はい（{n}回求めた後も立ち去らなかった）。居座り・不退去と認めます",
+            a = _m(f"はい（{n}回求めた後も退去しなかった・通話を終えなかった）。居座り・不退去と認めます",
                    f"yes (stayed after {n} request(s)): refusal to leave")
         elif facts.stayed_after_request is False:
-            a = _m(f"いいえ（{n}回目の求めで立ち去った）。不退去には当たりません",
-                   f"no (left after request {n}): not a refusal to leave")
+            a = _m(f"いいえ（{n}回求め、求めに応じて退去した・通話を終えた）。不退去には当たりません",
+                   f"no (asked {n} time(s); the person left or ended the call as asked): not a refusal to leave")
         else:
-            a = _m(f"退去・終了を{n}回求めましたが、その後も立ち去らなかったかが記録されていません。不退去（刑法第130条）は求めに応じなかったことが要件のため、回数だけでは推定しません。確認してください",
+            a = _m(f"退去・終了を{n}回求めましたが、その後も退去しなかった（通話を終えなかった）かが記録されていません。不退去（刑法第130条）は求めに応じなかったことが要件のため、回数だけでは推定しません。確認してください",
                    f"asked {n} time(s), but whether the person stayed afterwards is not recorded. Art. 130 requires not leaving after the request, so the count alone is not enough: find out")
         trace.append(TraceStep("asked_to_leave", q, a, kb.behaviour("refusal_to_leave").sources))
 
