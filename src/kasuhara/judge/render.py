@@ -94,6 +94,8 @@ def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = 
             lines.append(f"      ({p.gloss_en}; {period})")
         else:
             lines.append(f"      （{period}）" if L == "ja" else f"      ({period})")
+        if p.note is not None:
+            lines.append(f"      ※ {t(p.note)}" if L == "ja" else f"      * {t(p.note)}")
         if off.attempt_punishable:
             name = f"{t(off.attempt_name)}、" if L == "ja" and off.attempt_name else (
                 f"{t(off.attempt_name)}, " if off.attempt_name else "")
