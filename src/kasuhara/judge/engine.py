@@ -311,8 +311,10 @@ def judge(
 
     decided = kb.determine(replace(situation, demand_axis=demand_axis.result, manner_axis=manner_axis.result))
     determination = kb.determination(decided.result)
+    if decided.actions is not None:
+        determination = replace(determination, actions=decided.actions)
     statutory = [r for r in kb.rules_in_force(on=on) if r.id == "national_act"]
-    explanation = determination.explanation
+    explanation = decided.explanation or determination.explanation
     if manner_axis.result == "inappropriate_given_demand":
         explanation = _m("要求の妥当性に照らして、手段・態様が社会通念上不相当です",
                          "In light of the demand's validity, the means and manner are socially inappropriate.")

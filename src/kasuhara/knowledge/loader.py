@@ -421,7 +421,7 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
     actions = _build_actions(ck, documents["actions.yaml"])
     action_ids = {a.id for a in actions}
     response_types, determinations = _build_responses(ck, documents["responses.yaml"], behaviour_ids, action_ids)
-    decision, matrix, matrix_sources = _build_decision(ck, documents["responses.yaml"], behaviour_ids)
+    decision, matrix, matrix_sources = _build_decision(ck, documents["responses.yaml"], behaviour_ids, action_ids)
     demand_actions = _build_demand_actions(ck, documents["responses.yaml"], behaviour_ids, action_ids)
     covered = {t for rt in response_types for t in rt.triggers}
     for b in behaviours:
@@ -762,7 +762,7 @@ def _build_demand_actions(ck: _Checker, doc: Any, behaviour_ids: set[str],
 
 
 def _build_decision(
-    ck: _Checker, doc: Any, behaviour_ids: set[str]
+    ck: _Checker, doc: Any, behaviour_ids: set[str], action_ids: set[str]
 ) -> tuple[tuple[DeterminationRule, ...], dict[str, str], tuple[Source, ...]]:
     f = "responses.yaml"
     if not isinstance(doc, dict):
@@ -774,14 +774,19 @@ def _build_decision(
         raw_rules = []
     for i, raw in enumerate(raw_rules):
         where = f"determination_rules[{i}]"
-        data = ck.mapping(raw, f, where, {"result", "sources", "last_reviewed_on"}, {"when"})
+        data = ck.mapping(raw, f, where, {"result", "sources", "last_reviewed_on"}, {"when", "explanation", "actions"})
+        acts = None if data.get("actions") is None else tuple(ck.id_list(data.get("actions"), f, f"{where}.actions"))
+        for a in acts or ():
+            if a not in action_ids:
+                ck.add(f, f"{where}.actions", f"dangling reference to unknown action {a!r}")
         if data.get("result") not in DETERMINATIONS:
             ck.add(f, where, f"result must be one of {', '.join(DETERMINATIONS)}")
         when = data.get("when")
         if when is None and i != len(raw_rules) - 1:
             ck.add(f, where, "only the last rule may have no condition (the rules after it could never apply)")
         rules.append(DeterminationRule(None if when is None else _compile(ck, when, f, f"{where}.when", behaviour_ids),
-                                       str(data.get("result")), ck.sources(data.get("sources"), f, where)))
+                                       str(data.get("result")), ck.sources(data.get("sources"), f, where),
+                                       ck.opt_message(data.get("explanation"), f, f"{where}.explanation"), acts))
     if rules and rules[-1].when is not None:
         ck.add(f, "determination_rules", "the last rule must have no condition, so every case is decided")
     matrix_raw = doc.get("manner_matrix")

@@ -110,6 +110,10 @@ class DeterminationRule:
     when: Condition | None
     result: str
     sources: tuple[Source, ...]
+    explanation: Message | None = None
+    """Replaces the determination's general explanation when this rule decides."""
+    actions: tuple[str, ...] | None = None
+    """Replaces the determination's usual actions when this rule decides."""
 
 
 @dataclass(frozen=True, slots=True)
