@@ -1,5 +1,5 @@
-"""Trust-desk branch (issue 14): desk grants confirmed by a second person, one-time password links,
-the mail outbox, and the holding table through which anonymous consulters' rows reach the desk.
+"""Trust-desk branch (issue 14): desk grants confirmed by a second person, one-time password links
+and the mail outbox.
 
 Revision ID: 0014_trust_desk
 Revises: 0001_core
