@@ -136,6 +136,7 @@ def test_a_desk_grant_needs_a_second_person_and_locks_out_whoever_made_the_accou
     listed = client.get("/api/v1/desk/grants", headers=hd).json()
     assert [g["status"] for g in listed if g["id"] == grant] == ["pending"]
     assert "山田 花子" in client.get("/desk/access").text  # the desk sees who is waiting
+    assert 'id="pending-grants-note"' in client.get("/desk").text  # and is told on its inbox
     r = client.post(f"/api/v1/desk/grants/{grant}/confirm", headers=hd)
     assert r.status_code == 200 and r.json()["status"] == "confirmed" and "窓口 一号" in r.json()["decided_by"]
     assert role_of(client, "staff@example.jp") == "desk"
