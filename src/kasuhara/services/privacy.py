@@ -33,6 +33,8 @@ from kasuhara.store.models.users import User
 
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "csrf_token", "key_hash", "passphrase_hash", "hash",
                             "prev_hash"})
+SECRET_FIELDS = frozenset({"mail_outbox.body"})
+"""An unsent mail's body holds a live one-time link: it goes to its addressee by mail, never in an export."""
 EXPAND_CHILDREN = frozenset({"consultations", "care_records", "incidents", "customers"})
 
 
@@ -168,7 +170,7 @@ def _row_dict(table: Table, row: Any, cipher: FieldCipher) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for column in table.columns:
         name = column.name
-        if name in SECRET_COLUMNS:
+        if name in SECRET_COLUMNS or f"{table.name}.{name}" in SECRET_FIELDS:
             continue
         value = getattr(row, name)
         if name.endswith("_enc") and isinstance(value, str) and value:
