@@ -247,7 +247,7 @@ class GrantRow:
 
 def _label(session: Session, user_id: int | None, via: str) -> str:
     if user_id is None:
-        return "server CLI" if via == "cli" else "-"
+        return ""  # the server (CLI, demo): `via` says so, the page words it
     user = session.get(User, user_id)
     return f"{user.display_name} <{user.email}>" if user else str(user_id)
 
