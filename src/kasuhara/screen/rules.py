@@ -345,9 +345,11 @@ class RuleSet:
                     continue
                 if not rule.allow_reported and _reported(rule.lang, folded, start, end):
                     continue
-                if rule.lang == "ja" and (rule.whole_word or rule.unless_negated or rule.needs_will):
+                if rule.lang == "ja" and not original_script[start:end].isascii():
                     if tokens is None:
                         tokens = morph.tokenize(original_script)
+                    if not morph.is_aligned(tokens, start, end):
+                        continue
                     if rule.whole_word and not morph.is_whole_word(tokens, start, end):
                         continue
                     if rule.unless_negated and morph.is_negated(tokens, end):
