@@ -222,3 +222,15 @@ def test_the_session_csrf_token_is_not_accepted_by_the_anonymous_form(client: Te
         "csrf_token": session_token, "category": "unsure", "subject": "x", "content": "y",
         "passphrase": "合言葉はやまびこ", "passphrase_again": "合言葉はやまびこ"})
     assert r.status_code == 422
+
+
+def test_a_browser_that_keeps_no_cookies_can_still_consult(client: TestClient) -> None:
+    """Cookies blocked: no double-submit cookie comes back, so the browser's same-origin word is enough."""
+    form = {"csrf_token": "whatever-the-page-said-0123456789", "category": "unsure", "subject": "s", "content": "c",
+            "passphrase": "合言葉はやまびこ", "passphrase_again": "合言葉はやまびこ"}
+    client.cookies.clear()
+    assert client.post("/consult/anonymous", data=form, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 200
+    client.cookies.clear()
+    assert client.post("/consult/anonymous", data=form, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 422
+    client.cookies.clear()
+    assert client.post("/consult/anonymous", data=form).status_code == 422

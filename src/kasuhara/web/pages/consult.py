@@ -21,7 +21,7 @@ from kasuhara.web.api.consultations import THROTTLE, ConsultationId, today
 from kasuhara.web.deps import OptionalUser, SessionDep, SettingsDep
 from kasuhara.web.pages._common import field_errors, guarded, require_user
 from kasuhara.web.pages._desk import NO_STORE, text
-from kasuhara.web.templating import NavItem, check_csrf, redirect, render, translator
+from kasuhara.web.templating import CSRF_COOKIE, NavItem, check_csrf, redirect, render, translator
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,6 +40,14 @@ async def _forget_session(request: Request) -> None:
 
 
 Anonymous = [Depends(_forget_session)]
+
+
+def _form_ok(request: Request, submitted: str) -> bool:
+    """The double-submit cookie; or, in a browser that keeps no cookies at all, the browser's own word
+    that the form came from this site (`Sec-Fetch-Site`, which no other site can set). Nothing is kept."""
+    if check_csrf(request, submitted):
+        return True
+    return CSRF_COOKIE not in request.cookies and request.headers.get("sec-fetch-site") == "same-origin"
 
 NAV_ITEMS = [NavItem(key="consult.nav", href="/consult", order=60)]
 
@@ -76,7 +84,7 @@ async def create_anonymous(request: Request, session: SessionDep, settings: Sett
     t = translator(request)
     values = {k: text(form, k) for k in ("category", "subject", "content")}
     try:
-        if not check_csrf(request, text(form, "csrf_token", 200)):
+        if not _form_ok(request, text(form, "csrf_token", 200)):
             raise _csrf_problem()
         passphrase = text(form, "passphrase", 200)
         if passphrase != text(form, "passphrase_again", 200):
@@ -118,7 +126,7 @@ async def open_anonymous(request: Request, session: SessionDep, settings: Settin
     form = await request.form()
     t = translator(request)
     key, passphrase, body = text(form, "report_key", 64), text(form, "passphrase", 200), text(form, "body")
-    if not check_csrf(request, text(form, "csrf_token", 200)):
+    if not _form_ok(request, text(form, "csrf_token", 200)):
         return render(request, "consult/return.html", {"errors": field_errors(_csrf_problem(), t),
                                                        "values": {"report_key": key}}, status_code=422,
                       headers=ANONYMOUS_HEADERS)
