@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import yaml
 
 from kasuhara.errors import Message
+from kasuhara.knowledge.loader import strict_load
 from kasuhara.screen import morph
 from kasuhara.screen.anchors import anchors_for
 
@@ -422,7 +422,7 @@ def _packaged_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     for name in ("rules_ja.yaml", "rules_en.yaml"):
         text = resources.files("kasuhara.screen").joinpath("data", name).read_text(encoding="utf-8")
-        rules.extend(parse_rules(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), name))
+        rules.extend(parse_rules(strict_load(text), name))
     return tuple(rules)
 
 
