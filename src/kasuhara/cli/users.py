@@ -26,9 +26,11 @@ def register(subparsers: Any) -> None:
     grant = sub.add_parser("grant-desk", help="窓口の役割を付与 (最初の担当者。以後は申請) / give the desk role "
                                               "(the first member; afterwards a request a desk member confirms)")
     grant.add_argument("email")
+    grant.add_argument("--database-url")
     grant.add_argument("--lang", choices=("ja", "en"), default="ja")
     grant.set_defaults(handler=run_grant_desk)
     box = sub.add_parser("outbox", help="未送信のメール (パスワード設定のリンク) を表示 / print unsent mail (password links)")
+    box.add_argument("--database-url")
     box.add_argument("--mark-sent", action="store_true", help="表示したものを送信済みにする / mark printed mail as sent")
     box.set_defaults(handler=run_outbox)
     parser.set_defaults(handler=lambda _args: (parser.print_help(), 2)[1])
@@ -74,7 +76,7 @@ def run_grant_desk(args: argparse.Namespace) -> int:
     from kasuhara.services import desk_access
     from kasuhara.store.engine import make_engine, make_session_factory
 
-    settings = load_settings()
+    settings = load_settings(**({"database_url": args.database_url} if args.database_url else {}))
     engine = make_engine(settings.database_url)
     try:
         with make_session_factory(engine)() as session:
@@ -97,7 +99,7 @@ def run_outbox(args: argparse.Namespace) -> int:
     from kasuhara.store.engine import make_engine, make_session_factory
     from kasuhara.store.types import utcnow
 
-    settings = load_settings()
+    settings = load_settings(**({"database_url": args.database_url} if args.database_url else {}))
     engine = make_engine(settings.database_url)
     try:
         with make_session_factory(engine)() as session:

@@ -17,13 +17,14 @@ from kasuhara.store.models.users import User
 from kasuhara.web.deps import OptionalUser, SessionDep, SettingsDep
 from kasuhara.web.pages._common import field_errors, guarded, local_time, require_user
 from kasuhara.web.pages._desk import NO_STORE, optional_int, text
+from kasuhara.web.pages.consult import NO_FRAME
 from kasuhara.web.templating import NavItem, check_csrf, redirect, render, translator
 
 router = APIRouter(include_in_schema=False)
 
 NAV_ITEMS = [NavItem(key="desk_access.nav", href="/desk/access", roles=("desk", "admin"), order=62)]
 VIEWERS = ("desk", "admin")
-RESET_HEADERS = {**NO_STORE, "X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
+RESET_HEADERS = {**NO_STORE, **NO_FRAME}
 
 
 def _page(request: Request, session: SessionDep, me: User, errors: dict[str, str] | None = None,
