@@ -11,10 +11,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 
+from docs_helpers import answers_as_the_judgment, quiz_from_page
 from fastapi.testclient import TestClient
 from pages_fixtures import add_user, app_client, csrf_from, login
 
-from kasuhara.documents.training import build_quiz
 from kasuhara.services import company_settings
 
 
@@ -53,7 +53,7 @@ def test_staff_cannot_open_documents_but_takes_training(client: TestClient) -> N
     module = client.get("/training/staff")
     assert module.status_code == 200 and module.text.count('type="radio"') == 32
     assert "解答と解説" not in module.text  # the answer key is never sent with the quiz
-    data = {f"q{i}": q.answer for i, q in enumerate(build_quiz("staff"))}
+    data = answers_as_the_judgment(quiz_from_page(module.text))
     data["q0"] = "none-of-these"
     data["csrf_token"] = csrf_from(module.text)
     result = client.post("/training/staff", data=data)

@@ -14,10 +14,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 
 from casefile_world import World, build_world, fast_password_hashing  # noqa: F401
-from docs_helpers import flat
+from docs_helpers import answers_as_the_judgment, flat
 from pypdf import PdfReader
 
-from kasuhara.documents.training import build_quiz
 from kasuhara.services import company_settings
 
 
@@ -72,10 +71,11 @@ def test_case_documents_follow_case_permissions(world: World) -> None:
 def test_training_stored_per_user_and_visible_to_hr(world: World) -> None:
     quiz = world.call("staff", "GET", "/api/v1/training/staff/quiz").json()
     assert len(quiz) == 8 and "answer" not in quiz[0]
-    right = {q.id: q.answer for q in build_quiz("staff")}
+    assert world.call("staff", "GET", "/api/v1/training/staff/quiz").json() == quiz  # a reload shows the same sheet
+    right = answers_as_the_judgment(quiz)
     r = world.call("staff", "POST", "/api/v1/training/staff/attempts", json={"answers": right})
     assert r.status_code == 201 and r.json()["passed"] is True and r.json()["score"] == 100
-    wrong = {k: "legitimate_complaint" for k in right}
+    wrong = {q["id"]: "legitimate_complaint" for q in world.call("desk", "GET", "/api/v1/training/staff/quiz").json()}
     r2 = world.call("desk", "POST", "/api/v1/training/staff/attempts", json={"answers": wrong})
     assert r2.status_code == 201 and r2.json()["passed"] is False
     me = {m["module"]: m for m in world.call("staff", "GET", "/api/v1/training/me").json()}
@@ -99,7 +99,7 @@ def test_selfcheck_follows_the_real_state(world: World) -> None:
     assert before["training_done"]["answer"] == "no"
     world.call("admin", "POST", "/api/v1/documents/policy", json={"format": "pdf"})
     world.call("admin", "POST", "/api/v1/documents/manual", json={"format": "pdf"})
-    right = {q.id: q.answer for q in build_quiz("staff")}
+    right = answers_as_the_judgment(world.call("staff", "GET", "/api/v1/training/staff/quiz").json())
     world.call("staff", "POST", "/api/v1/training/staff/attempts", json={"answers": right})
     after = result()
     assert after["policy_defined"]["answer"] == "yes" and after["tokyo_manual"]["answer"] == "yes"

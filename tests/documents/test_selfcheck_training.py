@@ -63,27 +63,6 @@ def test_bad_answers_name_the_question() -> None:
     assert parse_answers({"desk_set_up": True}) == {"desk_set_up": "yes"}
 
 
-@pytest.mark.parametrize("module", ["staff", "supervisor"])
-def test_quiz_answers_are_the_judgments(module: str) -> None:
-    from kasuhara.judge import judge, load_scenarios, parse_facts
-
-    scenarios = {s.name: s for s in load_scenarios()}
-    quiz = build_quiz(module)
-    assert len(quiz) == 8
-    for q in quiz:
-        assessment = judge(parse_facts(dict(scenarios[q.scenario].facts)), thresholds=scenarios[q.scenario].thresholds)
-        expected = assessment.determination.id if q.kind == "determination" else assessment.actions[0].action.id
-        assert q.answer == expected
-        assert q.answer in {c.id for c in q.choices}
-        # the narrative must not give the answer away
-        assert all(c.label.ja not in q.prompt.ja for c in q.choices)
-
-
-def test_quiz_covers_every_determination() -> None:
-    assert {q.answer for q in build_quiz("staff")} == {
-        "customer_harassment", "unjustified_demand", "needs_fact_finding", "legitimate_complaint"}
-
-
 def test_grading() -> None:
     quiz = build_quiz("staff")
     right = {q.id: q.answer for q in quiz}

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kasuhara.documents.training import MODULES, grade
+from kasuhara.documents.training import MODULES, QuizQuestion, build_quiz, grade
 from kasuhara.services import audit
 from kasuhara.store.models.training import TrainingAttempt
 from kasuhara.store.models.users import User
@@ -17,9 +17,30 @@ from kasuhara.store.models.users import User
 HR_ROLES = frozenset({"admin", "auditor", "desk"})
 
 
+def quiz_seed(*, session: Session, user_id: int, module: str) -> str:
+    """The seed of a person's next sitting: the person and how many attempts they made, so every
+    person and every retry draws other questions, and the sheet shown is the sheet graded."""
+    attempts = session.scalar(
+        select(func.count()).select_from(TrainingAttempt)
+        .where(TrainingAttempt.user_id == user_id, TrainingAttempt.module == module)
+    ) or 0
+    return f"user{user_id}:attempt{attempts}"
+
+
+def quiz_for(*, session: Session, user: User, module: str) -> tuple[QuizQuestion, ...]:
+    """The questions of the person's next sitting, under the company's current thresholds."""
+    from kasuhara.services import company_settings
+
+    return build_quiz(module, company_settings.thresholds(session=session),
+                      quiz_seed(session=session, user_id=user.id, module=module))
+
+
 def submit(*, session: Session, user: User, module: str, answers: Mapping[str, str]) -> TrainingAttempt:
     """Grade and store one attempt (the quiz answers are graded on the server, never trusted)."""
-    result = grade(module, answers)
+    from kasuhara.services import company_settings
+
+    result = grade(module, answers, thresholds=company_settings.thresholds(session=session),
+                   seed=quiz_seed(session=session, user_id=user.id, module=module))
     row = TrainingAttempt(
         user_id=user.id, module=module, score=result.score, correct=result.correct, total=result.total,
         passed=result.passed, answers=dict(answers),

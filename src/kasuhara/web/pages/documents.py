@@ -19,7 +19,7 @@ from kasuhara.documents.catalog import kind as document_kind
 from kasuhara.documents.catalog import kinds
 from kasuhara.documents.legal import legal_context
 from kasuhara.documents.selfcheck import ANSWERS, applicable
-from kasuhara.documents.training import MODULES, build_quiz, grade
+from kasuhara.documents.training import MODULES, grade
 from kasuhara.documents.writers import to_html_fragment
 from kasuhara.errors import InputError, Message, NotFoundError
 from kasuhara.services import company_settings as settings_service
@@ -191,7 +191,8 @@ def module_page(request: Request, session: SessionDep, user: OptionalUser, modul
         )
         return render(request, "documents/module.html", {
             "module": module, "title": MODULES[module].in_(t.lang), "body": to_html_fragment(doc),
-            "quiz": [q.to_dict(t.lang) for q in build_quiz(module)], "tlang": t.lang, "errors": {},
+            "quiz": [q.to_dict(t.lang) for q in training_service.quiz_for(session=session, user=gate, module=module)],
+            "tlang": t.lang, "errors": {},
         })
 
     return guarded(request, session, work)
@@ -205,19 +206,18 @@ async def module_submit(request: Request, session: SessionDep, user: OptionalUse
         return me
     t = translator(request)
 
-    async def read() -> dict[str, str]:
-        form = await request.form()
-        return {q.id: str(form.get(f"q{i}")) for i, q in enumerate(build_quiz(module)) if form.get(f"q{i}")}
-
     if module not in MODULES:
         return error_page(request, NotFoundError(Message("研修がありません", "no such training module")))
-    answers = await read()
+    form = await request.form()
 
     def work() -> Response:
+        questions = training_service.quiz_for(session=session, user=me, module=module)
+        answers = {q.id: str(form.get(f"q{i}")) for i, q in enumerate(questions) if form.get(f"q{i}")}
+        thresholds = settings_service.thresholds(session=session)
+        seed = training_service.quiz_seed(session=session, user_id=me.id, module=module)
+        result = grade(module, answers, thresholds=thresholds, seed=seed)
         row = training_service.submit(session=session, user=me, module=module, answers=answers)
         session.commit()
-        result = grade(module, answers)
-        questions = build_quiz(module)
         review = [
             {"n": i + 1, "prompt": q.prompt.in_(t.lang),
              "answer": next(c.label.in_(t.lang) for c in q.choices if c.id == q.answer),
