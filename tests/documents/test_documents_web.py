@@ -61,7 +61,12 @@ def test_case_documents_follow_case_permissions(world: World) -> None:
     assert "返金の強要" in text and "暴言・侮辱" in text and "2026年10月5日" in text
     assert world.call("supervisor_b", "POST", url, json={"incident_id": world.incident_a}).status_code == 403
     assert world.call("admin", "POST", url, json={}).status_code == 422
-    letter = world.call("admin", "POST", "/api/v1/documents/warning-letter", json={"incident_id": world.incident_a})
+    with world.app.state.session_factory() as session:
+        company_settings.update(session=session, actor=None, changes={
+            "customer_contact_name": "お客様相談室", "customer_contact_phone": "0120-555-030"})
+        session.commit()
+    letter = world.call("admin", "POST", "/api/v1/documents/warning-letter", json={
+        "incident_id": world.incident_a, "customer_name": "鈴木 次郎", "customer_address": "東京都新宿区西新宿九丁目9番9号"})
     assert letter.status_code == 200 and "警告書" in text_of(letter.content)
     log = world.call("admin", "GET", "/api/v1/audit").json()
     items = log["items"] if isinstance(log, dict) else log

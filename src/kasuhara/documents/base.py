@@ -7,7 +7,7 @@ into template variables; the wording is in `templates/<lang>/<template>.md.j2`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -22,6 +22,15 @@ from kasuhara.errors import FieldProblem, InputError, Message
 
 LANGS = ("ja", "en")
 SIZES = ("A4", "A3")
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A person's approval of a document kind in the app: the signature block prints it."""
+
+    name: str
+    title: str
+    on: date
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,8 @@ class DocumentKind:
     poster: bool = False
     sizes: tuple[str, ...] = ("A4",)
     audience: str = "company"
+    sources: str = "inline"
+    """inline | appendix | none (customer-facing: no sources, no unconfirmed notes, no versions)."""
 
     def check(self, inp: BuildInput) -> None:
         problems: list[FieldProblem] = []
@@ -78,9 +89,11 @@ class DocumentKind:
     def build(self, inp: BuildInput) -> Document:
         self.check(inp)
         variables = self.variables(inp)
-        legal = variables.pop("law", None) or inp.legal()
+        legal = replace(variables.pop("law", None) or inp.legal(), sources_mode=self.sources, collected=[])
+        approval = inp.extra.get("approval")
         markup = template_env().get_template(f"{inp.lang}/{self.template}.md.j2").render(
-            company=inp.company, lang=inp.lang, size=inp.size, on=inp.on, law=legal, t=legal.t, **variables
+            company=inp.company, lang=inp.lang, size=inp.size, on=inp.on, law=legal, t=legal.t,
+            approval=approval if isinstance(approval, Approval) else None, **variables
         )
         blocks = parse(markup, inp.lang)
         title = self.title.in_(inp.lang) if self.poster else next((b.text for b in blocks if b.kind == "title"), self.title.in_(inp.lang))

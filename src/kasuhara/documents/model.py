@@ -8,7 +8,7 @@ Markup, one block per line group (blank lines separate paragraphs):
   `# t` title, `## t` / `### t` headings, `- t` bullet, `1. t` numbered item, `[ ] t` checklist item,
   `| a | b |` table row (the first row is the header), `> t` source note,
   `! t` caution box (used for unconfirmed points), `@big t` / `@center t` poster lines,
-  `@right t` right-aligned line, `---` page break. `**bold**` inside any text.
+  `@right t` right-aligned line, `---` page break. `**bold**` and `` `code` `` (fixed width) inside any text.
 """
 
 from __future__ import annotations
@@ -70,10 +70,12 @@ _PREFIXES: tuple[tuple[str, BlockKind], ...] = (
     ("@right ", "right"),
 )
 BOLD = re.compile(r"\*\*(.+?)\*\*")
+CODE = re.compile(r"`([^`]+)`")
+"""`text`: a hash or a file name, set in a fixed-width face and never broken inside."""
 
 
 def strip_inline(text: str) -> str:
-    return BOLD.sub(r"\1", text)
+    return CODE.sub(r"\1", BOLD.sub(r"\1", text))
 
 
 def _joiner(lang: str) -> str:

@@ -13,6 +13,7 @@ KINDS = (
         template="notice",
         variables=no_variables,
         poster=True,
+        sources="none",
         sizes=("A4", "A3"),
     ),
     DocumentKind(

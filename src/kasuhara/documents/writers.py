@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -35,16 +36,22 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
-from kasuhara.documents.fonts import GOTHIC, MINCHO, register_fonts
+from kasuhara.documents.fonts import GOTHIC, MINCHO, mono_font, register_fonts
 from kasuhara.documents.kinsoku import JaParagraph as Paragraph
-from kasuhara.documents.model import BOLD, Block, Document, strip_inline
+from kasuhara.documents.model import BOLD, CODE, Block, Document, strip_inline
 
 PAGE_SIZES = {"A4": A4, "A3": A3}
 FORMATS = ("pdf", "docx", "html")
 
 
+def _code_font(text: str) -> str:
+    """Fixed width for ASCII (hashes, most file names); Gothic where a name holds Japanese."""
+    return mono_font() if text.isascii() else GOTHIC
+
+
 def _inline_pdf(text: str) -> str:
     escaped = html.escape(text, quote=False)
+    escaped = CODE.sub(lambda m: f'<font name="{_code_font(m.group(1))}" size="8">{m.group(1)}</font>', escaped)
     return BOLD.sub(lambda m: f'<font name="{GOTHIC}">{m.group(1)}</font>', escaped)
 
 
@@ -165,20 +172,26 @@ def to_pdf(doc: Document, *, author: str, generated_on: date) -> bytes:
     return buf.getvalue()
 
 
+_INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`")
+
+
 def _docx_runs(paragraph: object, text: str, *, font_size: float | None = None, bold_all: bool = False) -> None:
     pos = 0
-    parts: list[tuple[str, bool]] = []
-    for m in BOLD.finditer(text):
-        parts.append((text[pos:m.start()], False))
-        parts.append((m.group(1), True))
+    parts: list[tuple[str, str]] = []
+    for m in _INLINE.finditer(text):
+        parts.append((text[pos:m.start()], ""))
+        parts.append((m.group(1), "bold") if m.group(1) is not None else (m.group(2), "code"))
         pos = m.end()
-    parts.append((text[pos:], False))
-    for chunk, bold in parts:
+    parts.append((text[pos:], ""))
+    for chunk, style in parts:
         if not chunk:
             continue
         run = paragraph.add_run(chunk)  # type: ignore[attr-defined]
-        run.bold = bold or bold_all
-        if font_size:
+        run.bold = style == "bold" or bold_all
+        if style == "code" and chunk.isascii():
+            run.font.name = "Courier New"
+            run.font.size = Pt(8)
+        elif font_size:
             run.font.size = Pt(font_size)
 
 
@@ -257,7 +270,7 @@ def to_docx(doc: Document, *, author: str, generated_on: date) -> bytes:
 
 
 def _inline_html(text: str) -> str:
-    return BOLD.sub(r"<strong>\1</strong>", html.escape(text))
+    return CODE.sub(r'<code class="kdoc-code">\1</code>', BOLD.sub(r"<strong>\1</strong>", html.escape(text)))
 
 
 def to_html_fragment(doc: Document) -> str:
@@ -297,7 +310,8 @@ h1{text-align:center}.kdoc-big{font-size:2.4rem;text-align:center;color:#8b1a1a}
 .kdoc-right{text-align:right}.kdoc-source{font-size:.8rem;color:#555;margin-left:1rem}
 .kdoc-caution{border:1px solid #c28a00;background:#fff7e0;padding:.4rem .6rem;color:#7a4b00}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #888;padding:.2rem .4rem;vertical-align:top}
-th{background:#e8eef5}.kdoc-checklist{list-style:none;padding-left:1rem}
+th{background:#e8eef5}.kdoc-code{font-family:"DejaVu Sans Mono",monospace;font-size:.85em;white-space:nowrap}
+.kdoc-checklist{list-style:none;padding-left:1rem}
 """
 
 
