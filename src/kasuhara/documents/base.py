@@ -71,6 +71,12 @@ class DocumentKind:
     sizes: tuple[str, ...] = ("A4",)
     audience: str = "company"
     sources: str = "inline"
+    industries: tuple[str, ...] = ()
+    """Industries the document fits (empty: every industry); any other is refused and not offered."""
+    not_for: tuple[str, ...] = ()
+
+    def fits(self, industry: str) -> bool:
+        return industry not in self.not_for and (not self.industries or industry in self.industries)
     """inline | appendix | none (customer-facing: no sources, no unconfirmed notes, no versions)."""
 
     def check(self, inp: BuildInput) -> None:
@@ -81,6 +87,10 @@ class DocumentKind:
             problems.append(
                 FieldProblem("size", Message("この文書では使えない用紙サイズです", "size not offered for this document"), self.sizes)
             )
+        if not self.fits(inp.company.industry):
+            problems.append(FieldProblem("kind", Message(
+                f"この文書は業種「{inp.company.industry_label('ja')}」には合わないため作成しません",
+                f"this document does not fit the industry '{inp.company.industry_label('en')}'")))
         if self.needs_incident and inp.incident is None:
             problems.append(FieldProblem("incident", Message("事案（--incident）が必要です", "needs an incident (--incident)")))
         if problems:

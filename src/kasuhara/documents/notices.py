@@ -13,6 +13,7 @@ KINDS = (
         template="notice",
         variables=no_variables,
         poster=True,
+        not_for=("call_center",),  # no shop front: customers never see a poster
         sources="none",
         sizes=("A4", "A3"),
     ),

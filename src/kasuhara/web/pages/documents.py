@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kasuhara.documents.base import BuildInput
+from kasuhara.documents.base import BuildInput, DocumentKind
 from kasuhara.documents.catalog import kind as document_kind
 from kasuhara.documents.catalog import kinds
 from kasuhara.documents.legal import legal_context
@@ -58,12 +58,31 @@ def documents_page(request: Request, session: SessionDep, user: OptionalUser, in
     me = _gate(request, user, ("admin", "supervisor", "desk", "auditor"))
     if isinstance(me, Response):
         return me
+    return guarded(request, session, lambda: render(request, "documents/index.html", _index_context(
+        request, session, me, incident=incident if incident.isdigit() and len(incident) <= 10 else "")))
+
+
+def _offered(session: SessionDep) -> tuple[DocumentKind, ...]:
+    """The kinds that fit the company's industry (all of them until the profile is set)."""
+    try:
+        industry = documents_service.company_profile(session=session).industry
+    except InputError:
+        return kinds()
+    return tuple(k for k in kinds() if k.fits(industry))
+
+
+def _index_context(request: Request, session: SessionDep, me: User, *, incident: str = "",
+                   errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> dict[str, object]:
     t = translator(request)
-    return render(request, "documents/index.html", {
-        "kinds": kinds(), "can_make": me.role in MAKERS, "can_selfcheck": me.role in SELFCHECK_READERS,
-        "can_hr": me.role in HR, "tlang": t.lang, "errors": {},
-        "incident": incident if incident.isdigit() and len(incident) <= 10 else "",
-    })
+    offered = _offered(session)
+    approvals = documents_service.approvals(session=session)
+    session.rollback()  # reading may have created the settings row: nothing is saved on a GET
+    return {
+        "kinds": offered, "can_make": me.role in MAKERS, "can_selfcheck": me.role in SELFCHECK_READERS,
+        "can_hr": me.role in HR, "can_approve": me.role in documents_service.APPROVER_ROLES, "tlang": t.lang,
+        "errors": errors or {}, "incident": incident, "approvals": approvals, "form": form or {},
+        "rental": any(k.id == "clauses-lease" for k in offered),
+    }
 
 
 @router.post("/documents/generate", response_model=None)
@@ -76,6 +95,9 @@ def generate(
     lang: Annotated[str, Form(max_length=2)] = "ja",
     size: Annotated[str, Form(max_length=2)] = "A4",
     incident_id: Annotated[str, Form(max_length=12)] = "",
+    customer_name: Annotated[str, Form(max_length=200)] = "",
+    customer_address: Annotated[str, Form(max_length=300)] = "",
+    on_behalf_of: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Download a PDF/DOCX, or show the HTML inside the layout."""
     me = _gate(request, user, MAKERS)
@@ -87,14 +109,14 @@ def generate(
         try:
             made = documents_service.generate(
                 session=session, actor=me, kind=kind, fmt=format, lang=lang, size=size, incident_id=case,
+                extra={"customer_name": customer_name, "customer_address": customer_address, "on_behalf_of": on_behalf_of},
             )
         except InputError as exc:
             session.rollback()
             t = translator(request)
-            return render(request, "documents/index.html", {
-                "kinds": kinds(), "can_make": True, "can_selfcheck": me.role in SELFCHECK_READERS,
-                "can_hr": me.role in HR, "tlang": t.lang, "errors": field_errors(exc, t), "incident": incident_id,
-            }, status_code=422)
+            form = {"customer_name": customer_name, "customer_address": customer_address, "on_behalf_of": on_behalf_of}
+            return render(request, "documents/index.html", _index_context(
+                request, session, me, incident=incident_id, errors=field_errors(exc, t), form=form), status_code=422)
         session.commit()
         if format == "html":
             return render(request, "documents/preview.html", {
@@ -103,6 +125,33 @@ def generate(
             })
         return Response(made.content, media_type=made.media_type,
                         headers={"Content-Disposition": content_disposition(made.filename)})
+
+    return guarded(request, session, work)
+
+
+@router.post("/documents/approve", response_model=None)
+def approve(
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    kind: Annotated[str, Form(max_length=40)],
+    approver_title: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """An administrator approves a document kind: from now on its signature block names them."""
+    me = _gate(request, user, tuple(sorted(documents_service.APPROVER_ROLES)))
+    if isinstance(me, Response):
+        return me
+
+    def work() -> Response:
+        try:
+            documents_service.approve(session=session, actor=me, kind=kind, approver_title=approver_title)
+        except InputError as exc:
+            session.rollback()
+            errors = {f"{kind}.{k}": v for k, v in field_errors(exc, translator(request)).items()}
+            return render(request, "documents/index.html", _index_context(request, session, me, errors=errors),
+                          status_code=422)
+        session.commit()
+        return redirect(f"/documents#doc-{kind}", key="documents.approved")
 
     return guarded(request, session, work)
 
