@@ -18,7 +18,7 @@ from kasuhara.documents.base import BuildInput, DocumentKind
 from kasuhara.documents.catalog import kind as document_kind
 from kasuhara.documents.catalog import kinds
 from kasuhara.documents.legal import legal_context
-from kasuhara.documents.selfcheck import ANSWERS, applicable
+from kasuhara.documents.selfcheck import ANSWERS, DUTIES, PRIORITIES, applicable
 from kasuhara.documents.training import MODULES, grade
 from kasuhara.documents.writers import to_html_fragment
 from kasuhara.errors import InputError, Message, NotFoundError
@@ -161,7 +161,7 @@ def _selfcheck_context(request: Request, session: SessionDep, editable: bool) ->
     result = selfcheck_service.result(session=session, lang=t.lang)
     return {
         "result": result, "answers": selfcheck_service.stored_answers(session=session), "choices": tuple(ANSWERS),
-        "editable": editable, "tlang": t.lang, "errors": {},
+        "editable": editable, "tlang": t.lang, "errors": {}, "duties": DUTIES, "priorities": PRIORITIES,
     }
 
 
@@ -186,8 +186,15 @@ async def selfcheck_save(request: Request, session: SessionDep, user: OptionalUs
     law = legal_context(on=datetime.now(TOKYO).date(), lang="ja", prefecture_code=row.prefecture_code or "",
                         municipality_code=row.municipality_code or "")
     _, questions = applicable(law)
-    answers = {q.id: str(form.get(f"q_{q.id}")) for q in questions if form.get(f"q_{q.id}") in ANSWERS}
-    selfcheck_service.save_answers(session=session, actor=me, answers=answers)
+    answers = {q.id: str(form.get(f"q_{q.id}")).strip() for q in questions
+               if (form.get(f"q_{q.id}") in ANSWERS if q.answer_type == "yesno" else str(form.get(f"q_{q.id}") or "").strip())}
+    try:
+        selfcheck_service.save_answers(session=session, actor=me, answers=answers)
+    except InputError as exc:
+        session.rollback()
+        context = _selfcheck_context(request, session, True)
+        context["errors"] = field_errors(exc, translator(request))
+        return render(request, "documents/selfcheck.html", context, status_code=422)
     session.commit()
     return redirect("/documents/selfcheck", key="documents.selfcheck.saved")
 
