@@ -19,11 +19,24 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPANIES = {
     "tokyo": ROOT / "examples/companies/tokyo_retailer.yaml",
     "kuwana": ROOT / "examples/companies/mie_rental.yaml",
+    "osaka": ROOT / "examples/companies/osaka_call_center.yaml",
+    "clinic": ROOT / "examples/companies/sapporo_clinic.yaml",
 }
+"""A Tokyo retailer, a rental manager in Kuwana, an Osaka call centre with centres in Sapporo and
+Tokyo, and a clinic in Sapporo: every document is built and read back for each."""
 INCIDENTS = {
     "tokyo": Path(__file__).parent / "data/incident_tokyo.json",
     "kuwana": Path(__file__).parent / "data/incident_kuwana.json",
+    "osaka": Path(__file__).parent / "data/incident_osaka.json",
+    "clinic": Path(__file__).parent / "data/incident_clinic.json",
 }
+
+
+def fitting(key: str) -> list[str]:
+    """The document kinds offered to that company's industry."""
+    from kasuhara.documents.catalog import kinds
+
+    return [k.id for k in kinds() if k.fits(company(key).industry)]
 ON = date(2026, 11, 23)
 
 

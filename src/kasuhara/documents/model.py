@@ -8,6 +8,7 @@ Markup, one block per line group (blank lines separate paragraphs):
   `# t` title, `## t` / `### t` headings, `- t` bullet, `1. t` numbered item, `[ ] t` checklist item,
   `| a | b |` table row (the first row is the header), `> t` source note,
   `! t` caution box (used for unconfirmed points), `@big t` / `@center t` poster lines,
+  `@tile t` one tile of a poster's grid (consecutive tiles form one grid),
   `@right t` right-aligned line, `---` page break. `**bold**` and `` `code` `` (fixed width) inside any text.
 """
 
@@ -19,7 +20,7 @@ from typing import Literal
 
 BlockKind = Literal[
     "title", "h2", "h3", "para", "bullets", "numbered", "table", "source", "caution", "big", "center",
-    "right", "pagebreak", "checklist",
+    "right", "pagebreak", "checklist", "tiles",
 ]
 
 
@@ -46,7 +47,7 @@ class Document:
         """The text as a reader sees it, for the HTML preview's search and for tests."""
         out: list[str] = []
         for b in self.blocks:
-            if b.kind in ("bullets", "numbered"):
+            if b.kind in ("bullets", "numbered", "tiles"):
                 out.extend(strip_inline(i) for i in b.items)
             elif b.kind == "checklist":
                 out.extend("□ " + strip_inline(i) for i in b.items)
@@ -110,6 +111,13 @@ def parse(markup: str, lang: str) -> list[Block]:
                 blocks[-1].rows.append(cells)
             else:
                 blocks.append(Block("table", rows=[cells]))
+            continue
+        if line.startswith("@tile "):
+            flush()
+            if blocks and blocks[-1].kind == "tiles":
+                blocks[-1].items.append(line[6:].strip())
+            else:
+                blocks.append(Block("tiles", items=[line[6:].strip()]))
             continue
         if line.startswith("[ ] "):
             flush()

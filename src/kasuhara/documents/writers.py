@@ -65,7 +65,11 @@ def _styles(doc: Document) -> dict[str, ParagraphStyle]:
     base = ParagraphStyle(
         "body", fontName=MINCHO, fontSize=10.5 * scale, leading=17 * scale, wordWrap=wrap, spaceAfter=4 * scale
     )
-    return {
+    if doc.poster:
+        # read from two metres: body about 7 mm high on A4 (20 pt), more on A3; words never cut
+        base = ParagraphStyle("body", fontName=GOTHIC, fontSize=12.5 * scale, leading=19 * scale, wordWrap=wrap,
+                              spaceAfter=6 * scale)
+    styles = {
         "para": base,
         "title": ParagraphStyle("title", parent=base, fontName=GOTHIC, fontSize=18 * scale, leading=26 * scale,
                                 alignment=TA_CENTER, spaceAfter=10 * scale),
@@ -77,17 +81,24 @@ def _styles(doc: Document) -> dict[str, ParagraphStyle]:
                                  textColor=colors.HexColor("#555555"), leftIndent=8 * scale),
         "caution": ParagraphStyle("caution", parent=base, fontName=GOTHIC, fontSize=9 * scale, leading=14 * scale,
                                   textColor=colors.HexColor("#7a4b00")),
-        "big": ParagraphStyle("big", parent=base, fontName=GOTHIC, fontSize=26 * scale, leading=38 * scale,
+        "big": ParagraphStyle("big", parent=base, fontName=GOTHIC, fontSize=(27 if doc.poster else 26) * scale,
+                              leading=38 * scale,
                               alignment=TA_CENTER, spaceBefore=4 * scale, spaceAfter=4 * scale,
                               textColor=colors.HexColor("#8b1a1a")),
-        "center": ParagraphStyle("center", parent=base, fontName=GOTHIC, fontSize=14 * scale, leading=22 * scale,
-                                 alignment=TA_CENTER),
+        "center": ParagraphStyle("center", parent=base, fontName=GOTHIC, fontSize=(14.5 if doc.poster else 14) * scale,
+                                 leading=22 * scale, alignment=TA_CENTER),
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9 * scale, leading=13 * scale, spaceAfter=0,
                                alignment=TA_LEFT),
         "head": ParagraphStyle("head", parent=base, fontName=GOTHIC, fontSize=9 * scale, leading=13 * scale,
                                spaceAfter=0),
+        "tile": ParagraphStyle("tile", parent=base, fontName=GOTHIC, fontSize=14 * scale, leading=19 * scale,
+                               alignment=TA_CENTER, spaceAfter=0, textColor=colors.HexColor("#222222")),
     }
+    if doc.poster:
+        for style in styles.values():
+            style.wholeWords = True  # a poster never cuts a word (土下座, 従業員) across lines
+    return styles
 
 
 def column_widths(rows: list[list[str]], ncols: int, width: float) -> list[float]:
@@ -117,6 +128,20 @@ def _pdf_block(block: Block, st: dict[str, ParagraphStyle], width: float) -> lis
         }[block.kind]
         return [ListFlowable(items, bulletFontName=MINCHO, bulletFontSize=st["para"].fontSize,
                              leftIndent=16, **kwargs)]
+    if block.kind == "tiles":
+        cols = 3 if width > 200 * mm else 2
+        cells: list[Flowable | str] = [Paragraph(_inline_pdf(i), st["tile"]) for i in block.items]
+        cells += [""] * (-len(cells) % cols)
+        grid = Table([cells[k:k + cols] for k in range(0, len(cells), cols)], colWidths=[width / cols] * cols)
+        grid.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), GOTHIC),
+            ("GRID", (0, 0), (-1, -1), 2, colors.white),
+            ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fbeaea")),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 7),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+        ]))
+        return [Spacer(1, 4), grid, Spacer(1, 10)]
     if block.kind == "table":
         ncols = max(len(r) for r in block.rows)
         data = [
@@ -236,6 +261,17 @@ def to_docx(doc: Document, *, author: str, generated_on: date) -> bytes:
             for item in block.items:
                 p = d.add_paragraph()
                 _docx_runs(p, "□ " + item)
+        elif block.kind == "tiles":
+            cols = 3 if doc.size == "A3" else 2
+            grid = d.add_table(rows=0, cols=cols)
+            grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+            for k in range(0, len(block.items), cols):
+                cells = grid.add_row().cells
+                for ci, text in enumerate(block.items[k:k + cols]):
+                    cells[ci].text = ""
+                    para = cells[ci].paragraphs[0]
+                    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    _docx_runs(para, text, font_size=22 if doc.size == "A3" else 16, bold_all=True)
         elif block.kind == "table":
             ncols = max(len(r) for r in block.rows)
             table = d.add_table(rows=0, cols=ncols)
@@ -283,6 +319,8 @@ def to_html_fragment(doc: Document) -> str:
         elif b.kind in ("bullets", "numbered"):
             tag = "ul" if b.kind == "bullets" else "ol"
             out.append(f"<{tag}>" + "".join(f"<li>{_inline_html(i)}</li>" for i in b.items) + f"</{tag}>")
+        elif b.kind == "tiles":
+            out.append('<ul class="kdoc-tiles">' + "".join(f"<li>{_inline_html(i)}</li>" for i in b.items) + "</ul>")
         elif b.kind == "checklist":
             out.append('<ul class="kdoc-checklist">' + "".join(f"<li>☐ {_inline_html(i)}</li>" for i in b.items) + "</ul>")
         elif b.kind == "table":
@@ -310,7 +348,8 @@ h1{text-align:center}.kdoc-big{font-size:2.4rem;text-align:center;color:#8b1a1a}
 .kdoc-right{text-align:right}.kdoc-source{font-size:.8rem;color:#555;margin-left:1rem}
 .kdoc-caution{border:1px solid #c28a00;background:#fff7e0;padding:.4rem .6rem;color:#7a4b00}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #888;padding:.2rem .4rem;vertical-align:top}
-th{background:#e8eef5}.kdoc-code{font-family:"DejaVu Sans Mono",monospace;font-size:.85em;white-space:nowrap}
+th{background:#e8eef5}.kdoc-tiles{list-style:none;padding:0;display:grid;grid-template-columns:repeat(2,1fr);gap:4px}
+.kdoc-tiles li{background:#fbeaea;text-align:center;padding:.6rem;font-weight:bold;word-break:keep-all}.kdoc-code{font-family:"DejaVu Sans Mono",monospace;font-size:.85em;white-space:nowrap}
 .kdoc-checklist{list-style:none;padding-left:1rem}
 """
 
