@@ -11,11 +11,13 @@ import io
 import re
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from docx import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from reportlab.lib import colors
@@ -220,6 +222,33 @@ def _docx_runs(paragraph: object, text: str, *, font_size: float | None = None, 
             run.font.size = Pt(font_size)
 
 
+def _restarted_numbering(d: Any) -> int:
+    """A new numbering instance of the List Number style that starts again at 1 (each list its own)."""
+    numbering = d.part.numbering_part.numbering_definitions._numbering
+    style_num = d.styles["List Number"].element.pPr.numPr.numId.val
+    abstract = numbering.num_having_numId(style_num).abstractNumId.val
+    num = numbering.add_num(abstract)
+    num.add_lvlOverride(ilvl=0).add_startOverride(1)
+    return int(num.numId)
+
+
+def _page_field(paragraph: Any) -> None:
+    """A PAGE field, so Word prints the page number however the text reflows."""
+    run = paragraph.add_run()
+    for tag, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
+        if tag is not None:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), tag)
+        elif text == "PAGE":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = " PAGE "
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        run._r.append(el)
+
+
 def to_docx(doc: Document, *, author: str, generated_on: date) -> bytes:
     """An editable Word file: headings as Word headings, so a company can restyle it."""
     d = DocxDocument()
@@ -232,7 +261,7 @@ def to_docx(doc: Document, *, author: str, generated_on: date) -> bytes:
     for margin_attr in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, margin_attr, Mm(20))
     font_name = "IPAexMincho" if doc.lang == "ja" else "Times New Roman"
-    for style_name in ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet", "List Number"):
+    for style_name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Number"):
         style = d.styles[style_name]
         style.font.name = font_name if style_name == "Normal" else "IPAexGothic"
         rpr = style.element.get_or_add_rPr()
@@ -240,6 +269,8 @@ def to_docx(doc: Document, *, author: str, generated_on: date) -> bytes:
         if rfonts is None:
             rfonts = rpr.makeelement(qn("w:rFonts"), {})
             rpr.append(rfonts)
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            rfonts.attrib.pop(qn(theme), None)  # a theme font would override the document's Japanese font
         rfonts.set(qn("w:eastAsia"), "IPAexMincho" if style_name == "Normal" else "IPAexGothic")
     d.styles["Normal"].font.size = Pt(10.5)
     d.core_properties.title = doc.title
@@ -254,8 +285,13 @@ def to_docx(doc: Document, *, author: str, generated_on: date) -> bytes:
             p = d.add_heading(level=1 if block.kind == "h2" else 2)
             _docx_runs(p, block.text)
         elif block.kind in ("bullets", "numbered"):
+            num_id = _restarted_numbering(d) if block.kind == "numbered" else None
             for item in block.items:
                 p = d.add_paragraph(style="List Bullet" if block.kind == "bullets" else "List Number")
+                if num_id is not None:
+                    num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
+                    num_pr.get_or_add_ilvl().val = 0
+                    num_pr.get_or_add_numId().val = num_id
                 _docx_runs(p, item)
         elif block.kind == "checklist":
             for item in block.items:
@@ -299,7 +335,9 @@ def to_docx(doc: Document, *, author: str, generated_on: date) -> bytes:
                 for run in p.runs:
                     run.font.color.rgb = RGBColor(0x7A, 0x4B, 0x00)
     footer = section.footer.paragraphs[0]
-    footer.text = f"{doc.title} — {author} ({generated_on.isoformat()})"
+    footer.text = f"{doc.title} — {author} ({generated_on.isoformat()})　"
+    if not doc.poster:
+        _page_field(footer)
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
