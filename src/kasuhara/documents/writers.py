@@ -76,9 +76,10 @@ def _styles(doc: Document) -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", parent=base, fontName=GOTHIC, fontSize=18 * scale, leading=26 * scale,
                                 alignment=TA_CENTER, spaceAfter=10 * scale),
         "h2": ParagraphStyle("h2", parent=base, fontName=GOTHIC, fontSize=13.5 * scale, leading=20 * scale,
-                             spaceBefore=10 * scale, spaceAfter=5 * scale, textColor=colors.HexColor("#1f3a5f")),
+                             spaceBefore=10 * scale, spaceAfter=5 * scale, textColor=colors.HexColor("#1f3a5f"),
+                             keepWithNext=1),
         "h3": ParagraphStyle("h3", parent=base, fontName=GOTHIC, fontSize=11.5 * scale, leading=18 * scale,
-                             spaceBefore=6 * scale, spaceAfter=3 * scale),
+                             spaceBefore=6 * scale, spaceAfter=3 * scale, keepWithNext=1),
         "source": ParagraphStyle("source", parent=base, fontName=GOTHIC, fontSize=7.5 * scale, leading=11 * scale,
                                  textColor=colors.HexColor("#555555"), leftIndent=8 * scale),
         "caution": ParagraphStyle("caution", parent=base, fontName=GOTHIC, fontSize=9 * scale, leading=14 * scale,
@@ -157,6 +158,8 @@ def _pdf_block(block: Block, st: dict[str, ParagraphStyle], width: float) -> lis
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ]))
+        if len(block.rows) <= 12:  # a short table (an evidence item, a signature block) is never split
+            return [KeepTogether([table, Spacer(1, 6)])]
         return [table, Spacer(1, 6)]
     if block.kind == "caution":
         cell = Table([[Paragraph(_inline_pdf(block.text), st["caution"])]], colWidths=[width])

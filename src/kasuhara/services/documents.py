@@ -170,7 +170,6 @@ def incident_record(*, session: Session, actor: User, incident_id: int, lang: st
         customer_name=customer.display_name if customer else "",
         customer_phone=phone,
         customer_note=customer.note if customer else "",
-        victims=(reporter,) if reporter else (),
         timeline=tuple(chronology),
         evidence=evidence,
         decisions=decisions,
