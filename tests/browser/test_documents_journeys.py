@@ -59,6 +59,8 @@ def test_admin_generates_and_downloads_the_manual(page: Any) -> None:
     page.click("[data-testid=approve-manual]")
     page.wait_for_selector("[data-testid=approval-manual]")
     assert "承認済み" in page.locator("[data-testid=approval-manual]").inner_text()
+    page.locator("[data-testid=doc-manual]").scroll_into_view_if_needed()
+    shot(page, "documents-manual-approved", full_page=False)
     page.select_option("[data-testid=format-manual]", "pdf")
     with page.expect_download() as signed_info:
         page.click("[data-testid=generate-manual]")

@@ -106,8 +106,8 @@ KINDS = (
         id="manual",
         title=Message("カスタマーハラスメント対応マニュアル", "Customer-harassment response manual"),
         description=Message(
-            "従業員向けの対応手順（定義、類型別対応、基準、連絡先、警察連携、記録、ケア、条例）",
-            "Staff procedures: definition, response by type, thresholds, contacts, police, records, care, ordinance",
+            "基本方針、対応の流れ、手段別・行為別の手順、出入り禁止とケアの手順、記録様式、業種別の留意点、法令は付録",
+            "Policy, flow, procedures by channel and conduct, ban and care procedures, record forms, industry notes; law in an appendix",
         ),
         template="manual",
         sources="appendix",

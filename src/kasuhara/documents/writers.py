@@ -98,9 +98,9 @@ def _styles(doc: Document) -> dict[str, ParagraphStyle]:
         "tile": ParagraphStyle("tile", parent=base, fontName=GOTHIC, fontSize=14 * scale, leading=19 * scale,
                                alignment=TA_CENTER, spaceAfter=0, textColor=colors.HexColor("#222222")),
     }
-    if doc.poster:
-        for style in styles.values():
-            style.wholeWords = True  # a poster never cuts a word (土下座, 従業員) across lines
+    for name, style in styles.items():
+        # a poster never cuts a word (土下座, 従業員) across lines; nor does a narrow table cell
+        style.wholeWords = doc.poster or name in ("cell", "head")
     return styles
 
 
