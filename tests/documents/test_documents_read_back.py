@@ -230,3 +230,10 @@ def test_docx_has_page_numbers_restarting_lists_and_japanese_heading_fonts() -> 
     for name in ("Heading 1", "Heading 2", "Title"):
         fonts = d.styles[name].element.rPr.rFonts
         assert fonts.get(qn("w:eastAsia")) == "IPAexGothic" and fonts.get(qn("w:eastAsiaTheme")) is None
+
+
+def test_lease_clause_says_how_leases_and_bylaws_may_change(pdfs: dict[tuple[str, str], bytes], tmp_path: Path) -> None:
+    text = flat(poppler_text(pdfs[("clauses-lease", "kuwana")], tmp_path))
+    assert "借主の同意を得なければ変更できません" in text and "集会の決議" in text and "賃貸人の委任" in text
+    # and the clauses offered to a clinic are not a refusal-of-service clause (the duty to treat)
+    assert "clauses-terms" not in fitting("clinic") and "clauses-lease" not in fitting("clinic")

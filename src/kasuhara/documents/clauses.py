@@ -28,6 +28,8 @@ KINDS = (
         title=Message("利用規約 カスタマーハラスメント条項", "Terms-of-service clauses on customer harassment"),
         description=Message("利用規約・取引約款に加える提供拒否・解除の条項", "Refusal and termination clauses for terms of service"),
         template="clauses_terms",
+        # a clinic's refusal of care is weighed against the duty to treat (the manual's healthcare notes), not a clause
+        not_for=("healthcare",),
         variables=_terms_variables,
     ),
     DocumentKind(
