@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kasuhara.documents.base import Approval, BuildInput
+from kasuhara.documents.base import Approval, BuildInput, DocumentKind
 from kasuhara.documents.catalog import kind as document_kind
+from kasuhara.documents.catalog import kinds
 from kasuhara.documents.incident import EvidenceItem, IncidentRecord, TimelineEntry
 from kasuhara.documents.model import Document
 from kasuhara.documents.profile import (
@@ -271,6 +272,15 @@ def approvals(*, session: Session) -> dict[str, Approval]:
         if found is not None:
             out[kind] = found
     return out
+
+
+def offered_kinds(*, session: Session) -> tuple[DocumentKind, ...]:
+    """The kinds that fit the company's industry (every kind until the profile is set)."""
+    try:
+        industry = company_profile(session=session).industry
+    except InputError:
+        return kinds()
+    return tuple(k for k in kinds() if k.fits(industry))
 
 
 def generated_kinds(*, session: Session) -> set[str]:

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 from pydantic import Field
 
-from kasuhara.documents.catalog import kinds
 from kasuhara.services import documents as service
 from kasuhara.services import selfcheck as selfcheck_service
 from kasuhara.store.models.users import User
@@ -90,11 +89,13 @@ def content_disposition(filename: str) -> str:
 
 
 @router.get("/kinds", response_model=list[KindOut])
-def list_kinds(user: CurrentUser, lang: Literal["ja", "en"] = "ja") -> list[KindOut]:
-    """文書の種類 / the documents the system generates."""
+def list_kinds(user: CurrentUser, session: SessionDep, lang: Literal["ja", "en"] = "ja") -> list[KindOut]:
+    """文書の種類（会社の業種に合うもの） / the documents offered to the company's industry."""
+    offered = service.offered_kinds(session=session)
+    session.rollback()  # reading may have created the settings row: a GET saves nothing
     return [
         KindOut(id=k.id, title=k.title.in_(lang), description=k.description.in_(lang), needs_incident=k.needs_incident, sizes=list(k.sizes))
-        for k in kinds()
+        for k in offered
     ]
 
 

@@ -14,9 +14,8 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kasuhara.documents.base import BuildInput, DocumentKind
+from kasuhara.documents.base import BuildInput
 from kasuhara.documents.catalog import kind as document_kind
-from kasuhara.documents.catalog import kinds
 from kasuhara.documents.legal import legal_context
 from kasuhara.documents.selfcheck import ANSWERS, DUTIES, PRIORITIES, applicable
 from kasuhara.documents.training import MODULES, grade
@@ -62,19 +61,10 @@ def documents_page(request: Request, session: SessionDep, user: OptionalUser, in
         request, session, me, incident=incident if incident.isdigit() and len(incident) <= 10 else "")))
 
 
-def _offered(session: SessionDep) -> tuple[DocumentKind, ...]:
-    """The kinds that fit the company's industry (all of them until the profile is set)."""
-    try:
-        industry = documents_service.company_profile(session=session).industry
-    except InputError:
-        return kinds()
-    return tuple(k for k in kinds() if k.fits(industry))
-
-
 def _index_context(request: Request, session: SessionDep, me: User, *, incident: str = "",
                    errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> dict[str, object]:
     t = translator(request)
-    offered = _offered(session)
+    offered = documents_service.offered_kinds(session=session)
     approvals = documents_service.approvals(session=session)
     session.rollback()  # reading may have created the settings row: nothing is saved on a GET
     return {
