@@ -60,3 +60,14 @@ def test_a_sheet_is_graded_only_against_its_own_seed() -> None:
     assert grade("staff", right, seed="user1:attempt0").score == 100
     with pytest.raises(InputError):
         grade("staff", right, seed="user2:attempt0")
+
+
+def test_a_call_centre_is_asked_only_about_calls_mail_chat_and_posts() -> None:
+    from kasuhara.judge import load_scenarios
+
+    channels = {s.name: s.facts.get("channel", "in_person") for s in load_scenarios()}
+    for seed in ("user1:attempt0", "user2:attempt0", "user3:attempt1"):
+        quiz = build_quiz("staff", Thresholds(20, 5, 7), seed, "call_center")
+        assert len(quiz) == 8
+        assert {channels[q.scenario] for q in quiz} <= {"phone", "email", "chat", "sns", "letter"}
+        assert not any("来店" in q.prompt.ja for q in quiz)

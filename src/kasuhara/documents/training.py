@@ -171,9 +171,15 @@ def _sentence(text: str) -> str:
     return text if text.endswith(("。", "）", ")")) else text + "。"
 
 
+REMOTE_ONLY = frozenset({"call_center"})
+"""Industries whose staff never meet customers: their quiz tells only calls, mail, chat and posts."""
+REMOTE_CHANNELS = frozenset({"phone", "email", "chat", "sns", "letter"})
+
+
 @dataclass(frozen=True)
 class _Judged:
     scenario: str
+    channel: str
     narrative: Message
     determination: str
     actions: tuple[str, ...]
@@ -228,7 +234,8 @@ def _pool(thresholds: Thresholds) -> tuple[_Judged, ...]:
             _sentence(a.demand_assessment.reason.ja) + _sentence(a.manner_assessment.reason.ja),
             f"{a.demand_assessment.reason.en}. {a.manner_assessment.reason.en}.".replace("..", "."),
         )
-        out.append(_Judged(s.name, narrative, a.determination.id, tuple(x.action.id for x in a.actions), explanation))
+        out.append(_Judged(s.name, str(facts.get("channel", "in_person")), narrative, a.determination.id,
+                           tuple(x.action.id for x in a.actions), explanation))
     return tuple(out)
 
 
@@ -238,7 +245,9 @@ def _question_id(seed: str, module: str, scenario: str, kind: str) -> str:
 
 
 @cache
-def build_quiz(module: str, thresholds: Thresholds = DEFAULT_THRESHOLDS, seed: str = "") -> tuple[QuizQuestion, ...]:
+def build_quiz(
+    module: str, thresholds: Thresholds = DEFAULT_THRESHOLDS, seed: str = "", industry: str = ""
+) -> tuple[QuizQuestion, ...]:
     """The module's questions for one sitting: the judgment decides every answer.
 
     `seed` (the person and the attempt) varies which scenarios are drawn and in what order, and the
@@ -249,7 +258,7 @@ def build_quiz(module: str, thresholds: Thresholds = DEFAULT_THRESHOLDS, seed: s
 
     kb = load_knowledge_base()
     rng = random.Random(f"kasuhara-quiz|{module}|{seed}")
-    pool = _pool(thresholds)
+    pool = tuple(j for j in _pool(thresholds) if industry not in REMOTE_ONLY or j.channel in REMOTE_CHANNELS)
     by_det: dict[str, list[_Judged]] = {}
     for j in pool:
         by_det.setdefault(j.determination, []).append(j)
@@ -298,10 +307,11 @@ def build_quiz(module: str, thresholds: Thresholds = DEFAULT_THRESHOLDS, seed: s
 
 
 def grade(
-    module: str, answers: Mapping[str, str], *, thresholds: Thresholds = DEFAULT_THRESHOLDS, seed: str = ""
+    module: str, answers: Mapping[str, str], *, thresholds: Thresholds = DEFAULT_THRESHOLDS, seed: str = "",
+    industry: str = "",
 ) -> QuizResult:
     """Grade an answer sheet `{question_id: choice_id}` for the sheet of `seed`; unknown ids are input errors."""
-    questions = build_quiz(module, thresholds, seed)
+    questions = build_quiz(module, thresholds, seed, industry)
     known = {q.id for q in questions}
     unknown = [k for k in answers if k not in known]
     if unknown:
@@ -317,7 +327,7 @@ def _variables_for(module: str) -> Any:
         law = inp.legal()
         return {
             "law": law, "offences": offence_rows(law), "module": module,
-            "quiz": build_quiz(module, inp.company.thresholds, str(inp.extra.get("quiz_seed", ""))),
+            "quiz": build_quiz(module, inp.company.thresholds, str(inp.extra.get("quiz_seed", "")), inp.company.industry),
             "without_quiz": bool(inp.extra.get("without_quiz", False)),
         }
 

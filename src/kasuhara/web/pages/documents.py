@@ -18,7 +18,7 @@ from kasuhara.documents.base import BuildInput
 from kasuhara.documents.catalog import kind as document_kind
 from kasuhara.documents.legal import legal_context
 from kasuhara.documents.selfcheck import ANSWERS, DUTIES, PRIORITIES, applicable
-from kasuhara.documents.training import MODULES, grade
+from kasuhara.documents.training import MODULES
 from kasuhara.documents.writers import to_html_fragment
 from kasuhara.errors import InputError, Message, NotFoundError
 from kasuhara.services import company_settings as settings_service
@@ -259,9 +259,7 @@ async def module_submit(request: Request, session: SessionDep, user: OptionalUse
     def work() -> Response:
         questions = training_service.quiz_for(session=session, user=me, module=module)
         answers = {q.id: str(form.get(f"q{i}")) for i, q in enumerate(questions) if form.get(f"q{i}")}
-        thresholds = settings_service.thresholds(session=session)
-        seed = training_service.quiz_seed(session=session, user_id=me.id, module=module)
-        result = grade(module, answers, thresholds=thresholds, seed=seed)
+        result = training_service.grade_for(session=session, user=me, module=module, answers=answers)
         row = training_service.submit(session=session, user=me, module=module, answers=answers)
         session.commit()
         review = [
