@@ -66,7 +66,7 @@ def test_admin_generates_and_downloads_the_manual(page: Any) -> None:
         page.click("[data-testid=generate-manual]")
     with open(signed_info.value.path(), "rb") as fh:
         signed = "".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(fh.read())).pages).split())
-    assert "承認者代表取締役" in signed and "未承認の案" not in signed
+    assert "承認者承認日代表取締役" in signed and "未承認の案" not in signed
     shot(page, "documents-manual-preview")
     page.goto("/documents/selfcheck")
     assert "総合点" in page.locator("[data-testid=selfcheck-score]").inner_text()

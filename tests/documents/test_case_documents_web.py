@@ -120,7 +120,7 @@ def test_approval_fills_the_signature_block_and_is_audited(world: World) -> None
     r = world.call("admin", "POST", "/api/v1/documents/manual/approvals", json={"approver_title": "代表取締役"})
     assert r.status_code == 201 and r.json()["name"] == "admin"
     after = text_of(world.call("admin", "POST", "/api/v1/documents/manual", json={}).content)
-    assert "承認者代表取締役admin" in after and "未承認" not in after
+    assert "承認者承認日代表取締役admin" in after and "未承認" not in after
     log = world.call("admin", "GET", "/api/v1/audit").json()
     items = log["items"] if isinstance(log, dict) else log
     assert any(e.get("action") == "document.approve" for e in items)
