@@ -9,6 +9,7 @@ Markup, one block per line group (blank lines separate paragraphs):
   `| a | b |` table row (the first row is the header), `> t` source note,
   `! t` caution box (used for unconfirmed points), `@big t` / `@center t` poster lines,
   `@tile t` one tile of a poster's grid (consecutive tiles form one grid),
+  `@step name | question | yes | no` one box of a flowchart (consecutive steps form one chart),
   `@right t` right-aligned line, `---` page break. `**bold**` and `` `code` `` (fixed width) inside any text.
 """
 
@@ -20,7 +21,7 @@ from typing import Literal
 
 BlockKind = Literal[
     "title", "h2", "h3", "para", "bullets", "numbered", "table", "source", "caution", "big", "center",
-    "right", "pagebreak", "checklist", "tiles",
+    "right", "pagebreak", "checklist", "tiles", "flow",
 ]
 
 
@@ -51,7 +52,7 @@ class Document:
                 out.extend(strip_inline(i) for i in b.items)
             elif b.kind == "checklist":
                 out.extend("□ " + strip_inline(i) for i in b.items)
-            elif b.kind == "table":
+            elif b.kind in ("table", "flow"):
                 out.extend(" | ".join(strip_inline(c) for c in row) for row in b.rows)
             elif b.kind != "pagebreak":
                 out.append(strip_inline(b.text))
@@ -111,6 +112,14 @@ def parse(markup: str, lang: str) -> list[Block]:
                 blocks[-1].rows.append(cells)
             else:
                 blocks.append(Block("table", rows=[cells]))
+            continue
+        if line.startswith("@step "):
+            flush()
+            cells = [c.strip() for c in line[6:].split("|")]
+            if blocks and blocks[-1].kind == "flow":
+                blocks[-1].rows.append(cells)
+            else:
+                blocks.append(Block("flow", rows=[cells]))
             continue
         if line.startswith("@tile "):
             flush()

@@ -131,6 +131,8 @@ def _pdf_block(block: Block, st: dict[str, ParagraphStyle], width: float) -> lis
         }[block.kind]
         return [ListFlowable(items, bulletFontName=MINCHO, bulletFontSize=st["para"].fontSize,
                              leftIndent=16, **kwargs)]
+    if block.kind == "flow":
+        return _pdf_flow(block, st, width)
     if block.kind == "tiles":
         cols = 3 if width > 200 * mm else 2
         cells: list[Flowable | str] = [Paragraph(_inline_pdf(i), st["tile"]) for i in block.items]
@@ -170,6 +172,33 @@ def _pdf_block(block: Block, st: dict[str, ParagraphStyle], width: float) -> lis
         ]))
         return [KeepTogether([cell, Spacer(1, 4)])]
     return [Paragraph(_inline_pdf(block.text), st[block.kind])]
+
+
+def _pdf_flow(block: Block, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+    """A flowchart: one box per step (its question in the middle, where "yes" and "no" lead at the
+    sides), joined by arrows, kept on one page."""
+    parts: list[Flowable] = []
+    arrow = ParagraphStyle("arrow", parent=st["cell"], alignment=TA_CENTER, fontName=GOTHIC, fontSize=12, leading=14)
+    for n, row in enumerate(block.rows):
+        name, question, yes, no = [*row, "", "", "", ""][:4]
+        box = Table(
+            [[Paragraph(_inline_pdf(name), st["head"]), Paragraph(_inline_pdf(question), st["cell"]),
+              Paragraph(_inline_pdf(yes), st["cell"]), Paragraph(_inline_pdf(no), st["cell"])]],
+            colWidths=[width * 0.14, width * 0.42, width * 0.22, width * 0.22],
+        )
+        box.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), MINCHO),
+            ("BOX", (0, 0), (1, 0), 1.2, colors.HexColor("#1f3a5f")),
+            ("BACKGROUND", (0, 0), (0, 0), colors.HexColor("#e8eef5")),
+            ("BACKGROUND", (2, 0), (2, 0), colors.HexColor("#eef7ee")),
+            ("BACKGROUND", (3, 0), (3, 0), colors.HexColor("#fbeeee")),
+            ("LINEBEFORE", (2, 0), (3, 0), 0.5, colors.HexColor("#888888")),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ]))
+        parts.append(box)
+        if n < len(block.rows) - 1:
+            parts.append(Paragraph("↓", arrow))
+    return [KeepTogether(parts), Spacer(1, 6)]
 
 
 def to_pdf(doc: Document, *, author: str, generated_on: date) -> bytes:
@@ -311,7 +340,7 @@ def to_docx(doc: Document, *, author: str, generated_on: date) -> bytes:
                     para = cells[ci].paragraphs[0]
                     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
                     _docx_runs(para, text, font_size=22 if doc.size == "A3" else 16, bold_all=True)
-        elif block.kind == "table":
+        elif block.kind in ("table", "flow"):
             ncols = max(len(r) for r in block.rows)
             table = d.add_table(rows=0, cols=ncols)
             table.style = "Table Grid"
@@ -320,7 +349,8 @@ def to_docx(doc: Document, *, author: str, generated_on: date) -> bytes:
                 cells = table.add_row().cells
                 for ci, text in enumerate(row):
                     cells[ci].text = ""
-                    _docx_runs(cells[ci].paragraphs[0], text, font_size=9, bold_all=ri == 0)
+                    _docx_runs(cells[ci].paragraphs[0], text, font_size=9,
+                               bold_all=(ri == 0 and block.kind == "table") or (ci == 0 and block.kind == "flow"))
         elif block.kind == "pagebreak":
             d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         else:
@@ -360,6 +390,10 @@ def to_html_fragment(doc: Document) -> str:
         elif b.kind in ("bullets", "numbered"):
             tag = "ul" if b.kind == "bullets" else "ol"
             out.append(f"<{tag}>" + "".join(f"<li>{_inline_html(i)}</li>" for i in b.items) + f"</{tag}>")
+        elif b.kind == "flow":
+            out.append('<ol class="kdoc-flow">' + "".join(
+                f"<li><strong>{_inline_html(r[0])}</strong> {_inline_html(r[1] if len(r) > 1 else '')}"
+                + "".join(f"<span>{_inline_html(c)}</span>" for c in r[2:]) + "</li>" for r in b.rows) + "</ol>")
         elif b.kind == "tiles":
             out.append('<ul class="kdoc-tiles">' + "".join(f"<li>{_inline_html(i)}</li>" for i in b.items) + "</ul>")
         elif b.kind == "checklist":
@@ -390,7 +424,9 @@ h1{text-align:center}.kdoc-big{font-size:2.4rem;text-align:center;color:#8b1a1a}
 .kdoc-caution{border:1px solid #c28a00;background:#fff7e0;padding:.4rem .6rem;color:#7a4b00}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #888;padding:.2rem .4rem;vertical-align:top}
 th{background:#e8eef5}.kdoc-tiles{list-style:none;padding:0;display:grid;grid-template-columns:repeat(2,1fr);gap:4px}
-.kdoc-tiles li{background:#fbeaea;text-align:center;padding:.6rem;font-weight:bold;word-break:keep-all}.kdoc-code{font-family:"DejaVu Sans Mono",monospace;font-size:.85em;white-space:nowrap}
+.kdoc-tiles li{background:#fbeaea;text-align:center;padding:.6rem;font-weight:bold;word-break:keep-all}
+.kdoc-flow{list-style:none;padding:0}.kdoc-flow li{border:2px solid #1f3a5f;padding:.4rem .6rem;margin:0 0 1.4rem;position:relative}
+.kdoc-flow li:not(:last-child)::after{content:"↓";position:absolute;left:50%;bottom:-1.4rem}.kdoc-flow span{display:inline-block;margin-left:1rem;color:#333}.kdoc-code{font-family:"DejaVu Sans Mono",monospace;font-size:.85em;white-space:nowrap}
 .kdoc-checklist{list-style:none;padding-left:1rem}
 """
 
