@@ -274,10 +274,13 @@ def build_quiz(
     det_choices = tuple(Choice(d.id, d.label) for d in kb.determinations)
     # actions the judgment recommends for some case: the distractors of an action question
     recommended_anywhere = [a.id for a in kb.actions if any(a.id in j.actions for j in pool)]
+    frequency = {a: sum(a in j.actions for j in pool) for a in recommended_anywhere}
     questions: list[QuizQuestion] = []
     for i, j in enumerate(picked):
         if module == "supervisor" and i % 2 == 1 and j.actions:
-            answer = kb.action(j.actions[0])
+            # the judgment's first response that is not one it gives in most cases (keep records, hand over)
+            specific = [a for a in j.actions if frequency[a] <= len(pool) // 2] or list(j.actions)
+            answer = kb.action(specific[0])
             others = [x for x in recommended_anywhere if x not in j.actions]
             distractors = rng.sample(others, k=min(3, len(others)))
             choices = [Choice(answer.id, answer.label), *(Choice(x, kb.action(x).label) for x in distractors)]
