@@ -29,6 +29,8 @@ def test_every_answer_is_the_judgments_own_under_the_company_limits(module: str,
             assert q.answer in recommended
             # only one choice is right: the others are responses the judgment does not give here
             assert [c.id for c in q.choices if c.id in recommended] == [q.answer]
+            # the answer is what sets the case apart, not the record-keeping every case needs
+            assert q.answer != "preserve_evidence" or recommended <= {"preserve_evidence", "supervisor_takeover"}
         # the stem never tells a behaviour that a legitimate answer then ignores
         if q.answer == "legitimate_complaint":
             assert "乱暴な言葉や威圧的な態度はありませんでした" in q.prompt.ja
