@@ -135,7 +135,11 @@ def _pdf_block(block: Block, st: dict[str, ParagraphStyle], width: float) -> lis
         return _pdf_flow(block, st, width)
     if block.kind == "tiles":
         cols = 3 if width > 200 * mm else 2
-        cells: list[Flowable | str] = [Paragraph(_inline_pdf(i), st["tile"]) for i in block.items]
+        rows = -(-len(block.items) // cols)
+        tile = st["tile"] if rows <= 6 else ParagraphStyle(  # more rows: a little smaller, still one sheet
+            "tile-small", parent=st["tile"], fontSize=st["tile"].fontSize * 0.86, leading=st["tile"].leading * 0.86)
+        tile.wholeWords = True
+        cells: list[Flowable | str] = [Paragraph(_inline_pdf(i), tile) for i in block.items]
         cells += [""] * (-len(cells) % cols)
         grid = Table([cells[k:k + cols] for k in range(0, len(cells), cols)], colWidths=[width / cols] * cols)
         grid.setStyle(TableStyle([
@@ -143,8 +147,8 @@ def _pdf_block(block: Block, st: dict[str, ParagraphStyle], width: float) -> lis
             ("GRID", (0, 0), (-1, -1), 2, colors.white),
             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fbeaea")),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 7),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+            ("TOPPADDING", (0, 0), (-1, -1), 7 if rows <= 6 else 5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 7 if rows <= 6 else 5),
         ]))
         return [Spacer(1, 4), grid, Spacer(1, 10)]
     if block.kind == "table":
