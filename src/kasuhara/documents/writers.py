@@ -218,7 +218,11 @@ def to_pdf(doc: Document, *, author: str, generated_on: date) -> bytes:
     st = _styles(doc)
     story: list[Flowable] = []
     for block in doc.blocks:
-        story.extend(_pdf_block(block, st, template.width))
+        made = _pdf_block(block, st, template.width)
+        # reportlab keeps a heading with a plain flowable but not with a KeepTogether: join them here
+        if made and isinstance(made[0], KeepTogether) and story and getattr(story[-1], "getKeepWithNext", lambda: 0)():
+            made[0] = KeepTogether([story.pop(), *made[0]._content])
+        story.extend(made)
     footer_label = f"{doc.title} — {author}"
 
     def footer(canvas: Canvas, tmpl: SimpleDocTemplate) -> None:
