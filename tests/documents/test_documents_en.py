@@ -25,3 +25,13 @@ def test_english_manual_cites_the_right_ordinance() -> None:
 def test_english_lease_limits() -> None:
     text = " ".join(pdf_text(build("clauses-lease", "kuwana", lang="en")).split())
     assert "This clause alone does not allow termination" in text
+
+
+@pytest.mark.parametrize("key", ["tokyo", "kuwana", "clinic"])
+@pytest.mark.parametrize("size", ["A4", "A3"])
+def test_english_poster_is_one_sheet(key: str, size: str) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    assert len(PdfReader(io.BytesIO(build("notice", key, lang="en", size=size))).pages) == 1

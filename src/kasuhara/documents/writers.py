@@ -63,7 +63,7 @@ def _styles(doc: Document) -> dict[str, ParagraphStyle]:
     wrap = "CJK"
     scale = 1.41 if doc.size == "A3" else 1.0
     if doc.poster:
-        scale *= 1.3
+        scale *= 1.3 if doc.lang != "en" else 1.1  # English runs longer: a little smaller, still one sheet
     base = ParagraphStyle(
         "body", fontName=MINCHO, fontSize=10.5 * scale, leading=17 * scale, wordWrap=wrap, spaceAfter=4 * scale
     )
