@@ -8,6 +8,7 @@ set -euo pipefail
 need=()
 [ -f /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf ] && [ -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ] \
   || need+=(fonts-ipaexfont)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || need+=(fonts-dejavu-core)  # hashes in fixed width
 if [ "${1:-}" = "--dev" ]; then
   command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
   command -v chromium >/dev/null 2>&1 || need+=(chromium)

@@ -9,7 +9,8 @@ keyed by the rule id it belongs to, each with its source and status; unconfirmed
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import Any
@@ -62,15 +63,24 @@ def citation_book() -> CitationBook:
     return CitationBook(sources=dict(kb.catalogue), citations=book)
 
 
+_LOCATOR = re.compile(r"(repo\s|\{[^}]*\}|Vault/|\.md\b|@\s?[0-9a-f]{7,})")
+_MIRROR = re.compile(r"（[^（）]*(?:mirror|DB4LAW)[^（）]*）|\([^()]*(?:mirror|DB4LAW)[^()]*\)")
+
+
 def format_kb_source(source: Source) -> str:
-    parts = [source.title]
+    """A source as a reader can look it up: title, article, citation and address.
+
+    Storage locators of the knowledge base (a repository path, a `{N}` placeholder, a commit) are
+    how the data was checked, not where a reader finds the law, and never print.
+    """
+    parts = [_MIRROR.sub("", source.title).strip()]
     if source.article:
         parts.append(source.article)
-    if source.citation and source.citation != source.title:
+    if source.citation and source.citation != source.title and not _LOCATOR.search(source.citation):
         parts.append(source.citation)
-    if source.url:
+    if source.url and not _LOCATOR.search(source.url):
         parts.append(source.url)
-    return " ".join(parts)
+    return " ".join(p for p in parts if p)
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,10 @@ class LegalContext:
     municipality_code: str
     site_rules: tuple[tuple[Rule, tuple[str, ...]], ...] = ()
     """Ordinances in force where other sites are (not at the company's own place), with those sites."""
+    sources_mode: str = "inline"
+    """inline: each citation carries its source; appendix: sources are collected for an internal
+    appendix (the manual); none: a customer-facing document prints no sources and no unconfirmed notes."""
+    collected: list[str] = field(default_factory=list, compare=False, hash=False)
 
     @property
     def kb_version(self) -> str:
@@ -133,21 +147,38 @@ class LegalContext:
             return c if c.scope.removeprefix("pending:") == self.prefecture_code else None
         return c
 
+    def _note(self, line: str) -> str:
+        """A source line as this document shows it: inline, kept for the appendix, or not at all."""
+        if self.sources_mode == "none":
+            return ""
+        if self.sources_mode == "appendix":
+            if line not in self.collected:
+                self.collected.append(line)
+            return ""
+        return "> " + line
+
     def source_line(self, c: Citation, *, with_label: bool = False) -> str:
         book = citation_book()
         status = STATUS_LABELS[c.status].in_(self.lang)
         where = "; ".join(book.sources[s] for s in c.sources)
-        if with_label:
+        if with_label or self.sources_mode == "appendix":
             where = f"{self.t(c.label)} — {where}"
         if self.lang == "en":
-            return f"> Source: {where} ({status})"
-        return f"> 出典: {where}（{status}）"
+            return self._note(f"Source: {where} ({status})")
+        return self._note(f"出典: {where}（{status}）")
+
+    @property
+    def appendix(self) -> tuple[str, ...]:
+        """The sources cited so far, for the internal appendix."""
+        return tuple(self.collected)
 
     def cite(self, cid: str, *, with_label: bool = True) -> str:
         """Markup for one citation: the wording, then its source; an unconfirmed point as a caution."""
         c = self.citation(cid)
         if c is None:
             return ""
+        if c.unconfirmed and self.sources_mode == "none":
+            return ""  # a customer is told only what is settled
         if c.unconfirmed:
             mark = "【未確認】" if self.lang != "en" else "[Unconfirmed] "
             return f"\n! {mark}{self.t(c.text)}\n{self.source_line(c, with_label=True)}\n"
@@ -163,7 +194,8 @@ class LegalContext:
         for s in rule.sources:
             status = STATUS_LABELS.get(s.status, STATUS_LABELS["U"]).in_(self.lang)
             parts.append(f"{format_kb_source(s)}（{status}）" if self.lang != "en" else f"{format_kb_source(s)} ({status})")
-        return f"> {label}: " + "; ".join(parts)
+        head = f"{self.t(rule.title)} — " if self.sources_mode == "appendix" else ""
+        return self._note(f"{label}: {head}" + "; ".join(parts))
 
     def rule_since(self, rule: Rule) -> str:
         if rule.effective_from is None:

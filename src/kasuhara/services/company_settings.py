@@ -25,6 +25,12 @@ PROFILE_FIELDS = (
     "desk_email",
     "desk_hours",
     "desk_note",
+    "representative",
+    "address",
+    "customer_contact_name",
+    "customer_contact_phone",
+    "customer_contact_email",
+    "customer_contact_hours",
 )
 THRESHOLD_FIELDS = ("time_limit_minutes", "repeat_contacts", "repeat_days")
 
