@@ -33,6 +33,8 @@ FIELDS = (
     "public",
     "staff_is_public_official",
     "utterances",
+    "screened_confirmed",
+    "screened_rejected",
 )
 DEMAND_FIELDS = ("kind", "validity", "related_to_service")
 LOCATION_FIELDS = ("prefecture", "municipality")
@@ -84,6 +86,10 @@ class Facts:
     public: bool | None = None
     staff_is_public_official: bool = False
     utterances: tuple[str, ...] = ()
+    screened_confirmed: tuple[str, ...] = ()
+    """Screened behaviours a person confirmed: they count in the judgment like reported ones."""
+    screened_rejected: tuple[str, ...] = ()
+    """Screened behaviours a person rejected: listed as rejected suggestions, never counted."""
 
     def to_dict(self) -> dict[str, Any]:
         """The facts as JSON again (normalised: codes resolved, defaults filled in)."""
@@ -116,6 +122,10 @@ class Facts:
             out["contacts_in_period"] = {"count": self.contacts_in_period.count, "days": self.contacts_in_period.days}
         if self.utterances:
             out["utterances"] = list(self.utterances)
+        if self.screened_confirmed:
+            out["screened_confirmed"] = list(self.screened_confirmed)
+        if self.screened_rejected:
+            out["screened_rejected"] = list(self.screened_rejected)
         return out
 
 
@@ -346,6 +356,12 @@ def parse_facts(obj: Mapping[str, Any], *, kb: KnowledgeBase | None = None, toda
     else:
         utterances = [u for u in raw_u if u.strip()]
 
+    confirmed = _screened_ids(p, obj.get("screened_confirmed"), "screened_confirmed")
+    rejected = _screened_ids(p, obj.get("screened_rejected"), "screened_rejected")
+    for bid in sorted(set(confirmed) & set(rejected)):
+        p.problems.append(FieldProblem("screened_rejected", Message(
+            f"同じ行為を確認と却下の両方にはできません: {bid}", f"a behaviour cannot be both confirmed and rejected: {bid}")))
+
     if p.problems:
         raise InputError(p.problems)
     assert channel is not None and occurred_on is not None
@@ -364,4 +380,24 @@ def parse_facts(obj: Mapping[str, Any], *, kb: KnowledgeBase | None = None, toda
         public=public,
         staff_is_public_official=bool(official),
         utterances=tuple(utterances),
+        screened_confirmed=tuple(confirmed),
+        screened_rejected=tuple(rejected),
     )
+
+
+def _screened_ids(p: _Parser, raw: Any, field: str) -> list[str]:
+    """A person's decisions on screened behaviours: a list of known behaviour ids (duplicates dropped)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        p.problems.append(_type(field, "行為IDの配列", "a list of behaviour ids"))
+        return []
+    known = set(p.kb.behaviour_ids)
+    out: list[str] = []
+    for i, b in enumerate(raw):
+        if not isinstance(b, str) or b not in known:
+            p.problems.append(FieldProblem(f"{field}[{i}]", Message(f"不明な行為IDです: {b!r}", f"unknown behaviour id: {b!r}"),
+                                           p.kb.behaviour_ids))
+        elif b not in out:
+            out.append(b)
+    return out
