@@ -83,6 +83,7 @@ def from_assessment(assessment: Mapping[str, Any],
     """Every screened behaviour of a judgment: the open and rejected suggestions and the confirmed ones."""
     decided = decided or {}
     out: list[Suggestion] = []
+    order: list[int] = []
     counted = [b for b in assessment.get("behaviours", []) or []
                if isinstance(b, Mapping) and b.get("origin") == "screened"]
     for item, status in [(b, "confirmed") for b in counted] + [
@@ -92,6 +93,8 @@ def from_assessment(assessment: Mapping[str, Any],
         source = str(item.get("source") or ("rule" if any(e.get("source") == "rule" for e in evidence) else "model"))
         bid = str(item.get("id", ""))
         who = decided.get(bid)
+        first = min((int(e.get("utterance_index", 0)) for e in evidence), default=1 << 30)
+        order.append(first)
         out.append(Suggestion(
             behaviour_id=bid, status=status, source=source,
             score=max((float(e.get("score", 0.0)) for e in evidence), default=0.0),
@@ -100,7 +103,8 @@ def from_assessment(assessment: Mapping[str, Any],
             decided_by=who[0] if who and status != "suggested" else None,
             decided_at=who[1] if who and status != "suggested" else None,
         ))
-    return out
+    # in the order the words were said, whatever their status, so a decision never moves a line
+    return [s for _, _, s in sorted(zip(order, range(len(out)), out, strict=True), key=lambda x: (x[0], x[1]))]
 
 
 def _decided(session: Session, incident_id: int) -> dict[str, tuple[int | None, datetime]]:
