@@ -111,3 +111,15 @@ def test_a_bad_tap_comes_back_with_the_reason_not_a_500(client: TestClient) -> N
     assert bad.status_code == 422 and "示唆された行為ではありません" in bad.text
     gone = client.post("/cases/99999/suggestions/threat", data={"csrf_token": csrf_from(case), "decision": "confirm"})
     assert gone.status_code in (403, 404)
+
+
+def test_the_guided_judgment_shows_what_the_words_suggest_without_counting_them(client: TestClient) -> None:
+    from kasuhara.web.pages.guide import encode_state
+
+    answers = {"danger": ["none"], "channel": "email", "words": ["none"], "conduct": ["none"], "contacts": None,
+               "demand_kind": "refund", "demand_related": "yes", "demand_validity": "valid",
+               "utterances": "金を返さないなら殺すぞ"}
+    page = client.get("/guide?s=" + encode_state(answers)).text
+    assert 'data-testid="determination" data-determination="legitimate_complaint"' in page
+    assert 'data-testid="at-stake" data-determination="customer_harassment"' in page
+    assert 'data-behaviour="threat" data-status="suggested"' in page
