@@ -123,3 +123,8 @@ def test_the_guided_judgment_shows_what_the_words_suggest_without_counting_them(
     assert 'data-testid="determination" data-determination="legitimate_complaint"' in page
     assert 'data-testid="at-stake" data-determination="customer_harassment"' in page
     assert 'data-behaviour="threat" data-status="suggested"' in page
+
+
+def test_live_screening_is_for_signed_in_reporters_only(client: TestClient) -> None:
+    anonymous = client.post("/report/screen", data={"transcript": TRANSCRIPT})
+    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")

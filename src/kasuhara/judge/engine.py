@@ -57,6 +57,15 @@ class Evidence:
         }
 
 
+def _behaviour_dict(b: Behaviour, category_label: Message) -> dict[str, Any]:
+    return {
+        "id": b.id,
+        "label": message_dict(b.label),
+        "category": {"id": b.category, "label": message_dict(category_label)},
+        "regardless_of_demand": b.regardless_of_demand,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class FoundBehaviour:
     behaviour: Behaviour
@@ -66,12 +75,8 @@ class FoundBehaviour:
     evidence: tuple[Evidence, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        b = self.behaviour
         return {
-            "id": b.id,
-            "label": message_dict(b.label),
-            "category": {"id": b.category, "label": message_dict(self.category_label)},
-            "regardless_of_demand": b.regardless_of_demand,
+            **_behaviour_dict(self.behaviour, self.category_label),
             "origin": self.origin,
             "confirmed": True,
             "basis": message_dict(self.basis),
@@ -107,12 +112,8 @@ class Suggestion:
         return max((e.score for e in self.evidence), default=0.0)
 
     def to_dict(self) -> dict[str, Any]:
-        b = self.behaviour
         return {
-            "id": b.id,
-            "label": message_dict(b.label),
-            "category": {"id": b.category, "label": message_dict(self.category_label)},
-            "regardless_of_demand": b.regardless_of_demand,
+            **_behaviour_dict(self.behaviour, self.category_label),
             "origin": "screened",
             "confirmed": False,
             "status": self.status,

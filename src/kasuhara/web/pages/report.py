@@ -234,6 +234,7 @@ def report_form(request: Request, session: SessionDep, user: PageUser, guide: st
 @page_errors
 async def screen_fragment(request: Request, user: PageUser) -> HTMLResponse:
     """The screening result as an HTML fragment (used by the page's script while typing)."""
+    require_user(request, user, access.REPORTERS, check_csrf=False)  # the screener is for reporters only
     form = await request.form()
     text = str(form.get("transcript") or "")[:MAX_TEXT]
     t = translator(request)
