@@ -156,3 +156,21 @@ def test_a_stale_version_is_a_conflict(db: Db) -> None:
         with pytest.raises(ConflictError):
             suggestions.decide(session=session, actor=_user(session, db, "supervisor"), incident_id=incident_id,
                                behaviour_id="threat", decision="confirm", version=inc.version + 1)
+
+
+def test_two_people_deciding_at_once_one_gets_a_conflict_not_a_lost_update(db: Db, db_url: str) -> None:
+    if db_url.startswith("sqlite"):
+        pytest.skip("SQLite serialises writers: two open sessions in one thread would wait for each other")
+    incident_id = _report(db)
+    with db.sessions() as first, db.sessions() as second:
+        stale = first.get(Incident, incident_id)  # read before the other person's decision
+        assert stale is not None
+        suggestions.decide(session=second, actor=_user(second, db, "supervisor"), incident_id=incident_id,
+                           behaviour_id="threat", decision="confirm")
+        second.commit()
+        with pytest.raises(ConflictError):
+            suggestions.decide(session=first, actor=_user(first, db, "admin"), incident_id=incident_id,
+                               behaviour_id="forced_kneeling", decision="reject")
+    with db.sessions() as session:
+        inc = session.get(Incident, incident_id)
+        assert inc is not None and inc.facts["screened_confirmed"] == ["threat"] and "screened_rejected" not in inc.facts

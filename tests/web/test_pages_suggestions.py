@@ -81,6 +81,7 @@ def test_one_screening_result_from_the_report_page_to_the_police_report(client: 
     assert statuses(case) == {"threat": "confirmed", "forced_kneeling": "rejected"}
     assert 'data-determination="customer_harassment"' in case and 'data-testid="at-stake"' not in case
     assert "screening" in re.findall(r'data-event="([a-z]+)"', case)
+    assert "脅迫 → 確認済み" in case and "土下座の要求 → 却下" in case  # the timeline says who decided what
 
     snapshot = client.get(f"/api/v1/incidents/{incident_id}/judgments").json()[-1]["assessment"]
     stored = {r["utterance_index"]: {b["id"] for b in r["behaviours"]} for r in snapshot["screening"]["results"]}

@@ -19,7 +19,9 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
+from kasuhara.errors import ConflictError, Message
 from kasuhara.services import access, audit
 from kasuhara.services import incidents as incident_service
 from kasuhara.services import judgments as judgment_service
@@ -176,7 +178,11 @@ def decide(*, session: Session, actor: User, incident_id: int, behaviour_id: str
     incident_service.add_event(session, incident, actor, EVENT_KIND, detail={"decided": {behaviour_id: detail}})
     audit.record(session, actor=actor, action=f"screening.{decision}", target_type="incident",
                  target_id=incident.id, detail={"behaviour_id": behaviour_id, **detail})
-    session.flush()
+    try:
+        session.flush()
+    except StaleDataError as exc:  # someone decided on this case between our read and our write
+        raise ConflictError(Message("他の人が先にこの事案を更新しました。読み込み直してください",
+                                    "someone else changed this case first; reload it")) from exc
     judgment_id = None
     if access.can_work(session, actor, incident) or judgment_service.latest(session=session, incident_id=incident.id):
         judgment_id = judgment_service.store(session=session, actor=actor, incident=incident).id

@@ -261,7 +261,8 @@ def case_context(request: Request, session: Session, me: User, incident_id: int)
              "actor": people.get(e.actor_id or 0, ""), "reason": e.reason,
              "from": t(f"cases.status.{e.from_status}") if e.from_status else "",
              "to": t(f"cases.status.{e.to_status}") if e.to_status else "",
-             "detail_kind": t(f"cases.decision_kind.{e.detail.get('kind')}") if e.kind == "decision" and e.detail.get("kind") in DECISION_KINDS else ""}
+             "detail_kind": t(f"cases.decision_kind.{e.detail.get('kind')}") if e.kind == "decision" and e.detail.get("kind") in DECISION_KINDS
+             else _screening_event(e.detail, t) if e.kind == suggestion_service.EVENT_KIND else ""}
             for e in reversed(events)
         ],
         "snapshot": latest,
@@ -285,6 +286,18 @@ def case_context(request: Request, session: Session, me: User, incident_id: int)
         "suggestions": suggestions_view(screened, t, people),
         "may_decide": suggestion_service.may_decide(session, me, incident),
     }
+
+
+def _screening_event(detail: dict[str, Any], t: Any) -> str:
+    """What a screening line of the timeline says: each behaviour and what became of it."""
+    kb = load_knowledge_base()
+    decided = detail.get("decided") or {}
+    parts = []
+    for bid in list(detail.get("suggested") or {}) + [b for b in decided if b not in (detail.get("suggested") or {})]:
+        label = t.message(kb.behaviour(bid).label) if bid in kb.behaviour_ids else str(bid)
+        status = (decided.get(bid) or {}).get("status", "suggested")
+        parts.append(f"{label} → {t(f'cases.suggestion_status.{status}')}" if status in suggestion_service.STATUSES else label)
+    return str(t("punct.sep")).join(parts)
 
 
 def suggestions_view(screened: suggestion_service.Suggestions, t: Any, people: dict[int, str]) -> dict[str, Any] | None:
