@@ -31,6 +31,10 @@ def findings(html: str) -> dict[str, str]:
         b: s for s, b in re.findall(r'data-source="(rule|model)"[^>]*data-behaviour="([a-z_]+)"', html)}
 
 
+def marks(html: str) -> list[tuple[str, str]]:
+    return re.findall(r'<mark class="flag" data-flag="([^"]+)">([^<]+)<sup>', html)
+
+
 def statuses(html: str) -> dict[str, str]:
     return dict(re.findall(r'data-behaviour="([a-z_]+)" data-status="([a-z]+)"', html))
 
@@ -63,6 +67,7 @@ def test_one_screening_result_from_the_report_page_to_the_police_report(client: 
     case_url = saved.headers["location"]
     case = client.get(case_url).text
     assert findings(case) == shown
+    assert marks(case) == marks(live) == [("1", "殺すぞ"), ("2", "土下座しろ")]  # the same words, the same numbers
     assert statuses(case) == {"threat": "suggested", "forced_kneeling": "rejected"}
     assert 'data-testid="at-stake" data-determination="customer_harassment"' in case
     assert 'data-determination="legitimate_complaint"' in case  # nothing confirmed yet: nothing counts

@@ -49,6 +49,7 @@ from kasuhara.web.pages._common import (
     require_user,
 )
 from kasuhara.web.pages._flowchart import flowchart
+from kasuhara.web.pages._screening import screen_view
 from kasuhara.web.templating import NavItem, redirect, render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -283,7 +284,7 @@ def case_context(request: Request, session: Session, me: User, incident_id: int)
         "decision_options": [(k, t(f"cases.decision_kind.{k}")) for k in DECISION_KINDS],
         "evidence_kinds": [(k, t(f"report.evidence_kind.{k}")) for k in EVIDENCE_KINDS],
         "recommended": [a["label"] for a in (result_view(latest.assessment, t)["actions"] if latest else [])][:6],
-        "suggestions": suggestions_view(screened, t, people),
+        "suggestions": suggestions_view(screened, t, people, incident.facts.get("utterances") or []),
         "may_decide": suggestion_service.may_decide(session, me, incident),
     }
 
@@ -300,17 +301,26 @@ def _screening_event(detail: dict[str, Any], t: Any) -> str:
     return str(t("punct.sep")).join(parts)
 
 
-def suggestions_view(screened: suggestion_service.Suggestions, t: Any, people: dict[int, str]) -> dict[str, Any] | None:
-    """The case's screened suggestions as the page shows them, and what is at stake if confirmed."""
+def suggestions_view(screened: suggestion_service.Suggestions, t: Any, people: dict[int, str],
+                     utterances: Sequence[str]) -> dict[str, Any] | None:
+    """The case's screened suggestions as the page shows them, and what is at stake if confirmed.
+
+    The utterances are marked exactly as the report page marked them (the same view of the same
+    screening), and the list follows the marks' numbers.
+    """
     if not screened.items:
         return None
+    marked = screen_view("\n".join(str(u) for u in utterances), t) if utterances else None
+    numbers = {f["id"]: f["number"] for f in (marked or {}).get("findings", [])}
     items = [{
         "id": s.behaviour_id, "label": t.message(s.label) or s.behaviour_id, "status": s.status,
         "status_label": t(f"cases.suggestion_status.{s.status}"), "source": s.source,
         "needs_review": s.needs_review, "evidence": list(s.evidence), "score": round(s.score, 2),
         "by": people.get(s.decided_by or 0, "") if s.decided_by else "",
         "at": local_time(s.decided_at) if s.decided_at else "",
+        "number": numbers.get(s.behaviour_id),
     } for s in screened.items]
+    items.sort(key=lambda item: (item["number"] is None, item["number"] or 0))
     at_stake = None
     what_if = screened.if_confirmed
     if what_if is not None:
@@ -325,6 +335,7 @@ def suggestions_view(screened: suggestion_service.Suggestions, t: Any, people: d
                          if o.get("id") in set(changes.get("offences_added") or [])],
         }
     return {"rows": items, "at_stake": at_stake, "version": screened.screener_version,
+            "segments": marked["segments"] if marked and numbers else [],
             "pending": sum(1 for s in screened.items if s.status == "suggested")}
 
 
