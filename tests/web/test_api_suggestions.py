@@ -23,6 +23,9 @@ def test_suggestions_list_what_is_at_stake(world: World) -> None:
     assert {s["behaviour_id"]: s["status"] for s in body["items"]} == {"threat": "suggested", "forced_kneeling": "suggested"}
     assert body["if_confirmed"]["determination"] == "customer_harassment"
     assert body["screener_version"]
+    events = world.call("staff", "GET", f"/api/v1/incidents/{case}/timeline").json()
+    (screening,) = [e for e in events if e["kind"] == "screening"]
+    assert set(screening["detail"]["suggested"]) == {"threat", "forced_kneeling"}
 
 
 def test_reporter_and_supervisor_decide_and_the_judgment_follows(world: World) -> None:
