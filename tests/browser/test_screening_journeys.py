@@ -75,7 +75,7 @@ def test_clerk_decides_suggestions_and_supervisor_confirms_the_last_with_one_tap
     assert statuses(page)["threat"] == "confirmed"
     assert page.locator("[data-testid=determination]").get_attribute("data-determination") == "customer_harassment"
     assert page.locator("[data-testid=at-stake]").count() == 0
-    assert page.locator("[data-testid=actions] li[data-action='ensure_safety']").count() == 1
+    assert page.locator("[data-testid=actions] li[data-action='call_police']").count() == 1
     assert page.locator("[data-testid=offences] li[data-article='222']").count() == 1
     timeline = page.locator("[data-testid=timeline]").inner_text()
     assert "発言の判定" in timeline

@@ -52,7 +52,7 @@ def test_unconfirmed_suggestions_do_not_count_but_show_what_is_at_stake() -> Non
     assert what_if["determination"] == "customer_harassment"
     assert what_if["changes"]["determination"] is True
     assert "222" in [o["article"] for o in what_if["offences"]]
-    assert "ensure_safety" in what_if["changes"]["actions_added"]
+    assert "call_police" in what_if["changes"]["actions_added"]
 
 
 def test_a_confirmed_suggestion_counts_like_a_reported_behaviour() -> None:

@@ -3,8 +3,8 @@
 Which rules are in force at the company's place on the document's date, the behaviours, the
 response types and the offences with their penalties all come from `kasuhara.knowledge`, so the
 law in a document is the law in the judgment. The article wording a document quotes (e.g. the
-Tokyo ordinance article by article) lives in `data/citations.yaml`, keyed by the knowledge-base
-rule id it belongs to, each with its source and status; unconfirmed points print as such.
+Tokyo ordinance article by article) lives in the knowledge base too (knowledge/data/citations.yaml),
+keyed by the rule id it belongs to, each with its source and status; unconfirmed points print as such.
 """
 
 from __future__ import annotations
@@ -12,12 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from kasuhara.errors import KnowledgeBaseError, Message
+from kasuhara.errors import Message
 from kasuhara.knowledge.loader import load_knowledge_base
 from kasuhara.knowledge.model import Behaviour, KnowledgeBase, Offence, ResponseType, Rule, Source
 
@@ -54,28 +51,15 @@ class CitationBook:
 
 @cache
 def citation_book() -> CitationBook:
-    raw = yaml.safe_load(resources.files("kasuhara.documents").joinpath("data/citations.yaml").read_text("utf-8"))
-    sources = {str(k): str(v) for k, v in raw["sources"].items()}
-    book: dict[str, Citation] = {}
-    for item in raw["citations"]:
-        cid = item["id"]
-        if cid in book:
-            raise KnowledgeBaseError(Message(f"citations.yaml: 重複した id {cid}", f"citations.yaml: duplicate id {cid}"))
-        unknown = [s for s in item["sources"] if s not in sources]
-        if unknown or item["status"] not in STATUS_LABELS:
-            raise KnowledgeBaseError(
-                Message(f"citations.yaml: {cid} の出典または状態が不正です", f"citations.yaml: {cid} has a bad source or status")
-            )
-        book[cid] = Citation(
-            id=cid,
-            scope=str(item["scope"]),
-            label=Message(**item["label"]),
-            text=Message(**item["text"]),
-            quote=bool(item["quote"]),
-            status=str(item["status"]),
-            sources=tuple(item["sources"]),
-        )
-    return CitationBook(sources=sources, citations=book)
+    """The quoted wordings, read from the knowledge base (knowledge/data/citations.yaml, validated by
+    its strict loader; source keys are the knowledge base's one catalogue)."""
+    kb = load_knowledge_base()
+    book = {
+        c.id: Citation(id=c.id, scope=c.scope, label=c.label, text=c.text, quote=c.quote, status=c.status,
+                       sources=c.sources)
+        for c in kb.citations
+    }
+    return CitationBook(sources=dict(kb.catalogue), citations=book)
 
 
 def format_kb_source(source: Source) -> str:

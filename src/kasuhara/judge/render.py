@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kasuhara.errors import Message
-from kasuhara.judge.engine import NEEDS_REVIEW, Assessment
+from kasuhara.judge.engine import NEEDS_REVIEW, Assessment, penalty_period
 from kasuhara.knowledge import Offence
 from kasuhara.knowledge.model import URGENCIES
 from kasuhara.knowledge.vocabulary import ORIGINS
@@ -43,6 +43,9 @@ _HEAD = {
     "added_offences": Message("加わる犯罪", "Offences added"),
     "added_actions": Message("加わる対応", "Actions added"),
     "same": Message("判定は変わりません", "the determination does not change"),
+    "attempt": Message("未遂も処罰されます", "the attempt is punishable"),
+    "disclaimer": Message("この判定について", "About this assessment"),
+    "applies_when": Message("適用場面", "applies"),
 }
 
 _URGENCY = {
@@ -128,19 +131,30 @@ def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = 
         lines.append(f"  {h('none')}")
     for o in a.offences:
         off = o.offence
-        art = f"{off.law_name.ja}第{off.article}条" if L == "ja" else f"{off.law_name.en} art. {off.article}"
+        art = f"{off.law_name.ja}{off.article_label.ja}" if L == "ja" else f"{off.law_name.en} {off.article_label.en}"
         lines.append(f"  - {art} {t(o.name)}")
         p = o.penalty
         text = p.text if not p.resolved_text else f"{p.text}（{p.resolved_text}）"
         mark = f" [{h('unconfirmed')}]" if p.status == "U" else ""
         lines.append(f"    {h('penalty')}: {text}{mark}")
+        period = penalty_period(p, a.coverage_from).in_(L)
         if L == "en" and p.gloss_en:
-            lines.append(f"      ({p.gloss_en}; in force from {p.effective_from.isoformat()})")
-        elif L == "ja":
-            lines.append(f"      （{p.effective_from.isoformat()}以降の行為に適用）")
+            lines.append(f"      ({p.gloss_en}; {period})")
+        else:
+            lines.append(f"      （{period}）" if L == "ja" else f"      ({period})")
+        if p.note is not None:
+            lines.append(f"      ※ {t(p.note)}" if L == "ja" else f"      * {t(p.note)}")
+        if off.attempt_punishable:
+            name = f"{t(off.attempt_name)}、" if L == "ja" and off.attempt_name else (
+                f"{t(off.attempt_name)}, " if off.attempt_name else "")
+            lines.append(f"    {h('attempt')}（{name}{off.attempt_basis}）" if L == "ja"
+                         else f"    {h('attempt')} ({name}{off.attempt_basis})")
         if off.complaint_required:
-            lines.append(f"    {h('complaint')} ({off.complaint_basis})")
-        lines.append(f"    {h('verify')}: " + ("、" if L == "ja" else "; ").join(t(e) for e in o.elements_to_verify))
+            lines.append(f"    {h('complaint')}（{off.complaint_basis}）" if L == "ja"
+                         else f"    {h('complaint')} ({off.complaint_basis})")
+        lines.append(f"    {h('verify')}:")
+        for e in o.elements_to_verify:
+            lines.append(f"      ・{t(e)}")
     lines.append("")
     lines.append(f"■ {h('rules')}")
     if not a.applicable_rules:
@@ -148,16 +162,24 @@ def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = 
     for r in a.applicable_rules:
         mark = "" if r.from_confirmed else f" [{h('unconfirmed')}]"
         lines.append(f"  - {t(r.title)} [{r.id}]{mark}")
+        if r.applies_when_text is not None:
+            lines.append(f"    （{h('applies_when')}: {t(r.applies_when_text)}）" if L == "ja"
+                         else f"    ({h('applies_when')}: {t(r.applies_when_text)})")
+        lines.append(f"    {t(r.summary)}")
         lines.append(f"    {t(r.duty)}")
+        if r.measures and r.measures_basis is not None:
+            lines.append(f"    {t(r.measures_basis)}")
         for m in r.measures:
             lines.append(f"    ・{t(m)}")
+        for n in r.notes:
+            lines.append(f"    ※ {t(n)}" if L == "ja" else f"    * {t(n)}")
     lines.append("")
     lines.append(f"■ {h('actions')}")
     for i, act in enumerate(a.actions, 1):
         urg = _URGENCY[act.action.urgency] if act.action.urgency in URGENCIES else Message("", "")
         cond = ""
-        if act.conditions:
-            cond = " (" + ("、" if L == "ja" else "; ").join(t(c) for c in act.conditions) + ")"
+        if act.conditions:  # the first condition that brought the step (the JSON lists them all)
+            cond = f"（{t(act.conditions[0])}）" if L == "ja" else f" ({t(act.conditions[0])})"
         lines.append(f"  {i}. [{t(urg)}] {t(act.action.label)} [{act.action.id}]{cond}")
         lines.append(f"     {t(act.action.text)}")
     if a.notes:
@@ -165,6 +187,10 @@ def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = 
         lines.append(f"■ {h('notes')}")
         for n in a.notes:
             lines.append(f"  - {t(n)}")
+    if a.disclaimer.ja:
+        lines.append("")
+        lines.append(f"■ {h('disclaimer')}")
+        lines.append(f"  {t(a.disclaimer)}")
     if with_trace:
         lines.append("")
         lines.append(f"■ {h('trace')}")
@@ -178,3 +204,4 @@ def render_text(assessment: Assessment, lang: str = "ja", *, with_trace: bool = 
     lines.append("")
     lines.append(f"{h('kb')}: {a.knowledge_base_version}")
     return "\n".join(lines) + "\n"
+

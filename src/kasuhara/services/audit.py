@@ -129,13 +129,19 @@ class ChainReport:
 
 def verify(*, session: Session, batch: int = 2000) -> ChainReport:
     """Walk the chain from the start: gaps, broken links and edited rows are all reported."""
+    from kasuhara.services.audit_redaction import RedactionCheck
+
     expected_seq, prev, checked = 1, GENESIS_HASH, 0
+    redactions = RedactionCheck()  # a purge-redacted row is vouched for by a later entry (audit_redaction)
     stmt = select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch)
     for row in session.scalars(stmt):
         if row.seq != expected_seq:
             return ChainReport(False, checked, row.seq, f"missing entry before seq {row.seq}")
         if row.prev_hash != prev:
             return ChainReport(False, checked, row.seq, "prev_hash does not match the previous entry")
+        if redactions.redacted(row):
+            prev, expected_seq, checked = row.hash, expected_seq + 1, checked + 1
+            continue
         digest = entry_hash(
             seq=row.seq,
             at=row.at,
@@ -149,7 +155,11 @@ def verify(*, session: Session, batch: int = 2000) -> ChainReport:
         )
         if digest != row.hash:
             return ChainReport(False, checked, row.seq, "entry was modified (hash mismatch)")
+        if problem := redactions.vouch(row):
+            return ChainReport(False, checked, row.seq, problem)
         prev, expected_seq, checked = row.hash, expected_seq + 1, checked + 1
+    if (unvouched := redactions.unvouched()) is not None:
+        return ChainReport(False, checked, unvouched, "entry was redacted without a redaction record")
     return ChainReport(True, checked)
 
 

@@ -63,5 +63,5 @@ def update(*, session: Session, actor: User | None, changes: Mapping[str, Any]) 
     row.updated_at = utcnow()
     row.updated_by = actor.id if actor is not None else None
     audit.record(session, actor=actor, action="settings.update", target_type="company_settings",
-                 target_id=SETTINGS_ID, detail={**profile, **limits})
+                 target_id=SETTINGS_ID, detail={**limits, "fields": sorted(profile)})  # contact names stay out
     return row

@@ -23,7 +23,7 @@ from kasuhara import __version__
 from kasuhara.config import Settings
 from kasuhara.store.blobs import LocalEvidenceStore
 from kasuhara.store.engine import make_engine, make_session_factory
-from kasuhara.web import errors
+from kasuhara.web import desk_housekeeping, errors
 
 API_PREFIX = "/api/v1"
 
@@ -89,7 +89,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         _sweep_orphans(app)
+        restamp = desk_housekeeping.start(app.state.session_factory, app.state.engine)
         yield
+        await desk_housekeeping.stop(restamp)
         app.state.engine.dispose()
 
     app = FastAPI(
