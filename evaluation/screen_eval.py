@@ -225,11 +225,11 @@ def markdown(report: dict[str, dict[str, object]], ordinary_report: dict[str, di
             "|---|---|---|---|---|---|---|",
         ]
         for name, o in ordinary_report.items():
-            per = o["behaviours"]
-            assert isinstance(per, dict)
+            per, flagged, n = o["behaviours"], o["flagged"], o["n"]
+            assert isinstance(per, dict) and isinstance(flagged, int) and isinstance(n, int)
             top = ", ".join(f"{k} {v}" for k, v in list(per.items())[:6]) or "—"
             lines.append(
-                f"| {name} | {o['n']} | {o['flagged']} | {o['flagged_share']:.2%} | {o['flagged_with_a_rule']} | "
+                f"| {name} | {o['n']} | {o['flagged']} | {flagged / max(n, 1):.2%} | {o['flagged_with_a_rule']} | "
                 f"{o['flagged_by_model_only']} | {top} |"
             )
         lines += ["", "## Labelled sets / ラベル付きデータ", ""]

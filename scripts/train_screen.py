@@ -1,19 +1,23 @@
-"""Train the screening model and write it into the package (`src/kasuhara/screen/data/model.npz`).
+"""Train the screening model and write it into the package (`data/model.npz`, `data/thresholds.json`).
 
-    .venv/bin/python scripts/train_screen.py            # train, tune thresholds, write the model
+    .venv/bin/python scripts/train_screen.py            # train, calibrate, choose thresholds, refit, write
     .venv/bin/python scripts/train_screen.py --dry-run  # report only
+    .venv/bin/python scripts/train_screen.py --no-refit # ship the stage-1 model (about half the time)
 
-Data (tuning only ever on train/dev; test splits are never read here):
-- Japanese: datasets/ja/train.jsonl (fit) and datasets/ja/dev.jsonl (thresholds);
-- English kasuhara set: datasets/en/train.jsonl and dev.jsonl when present;
-- ConvAbuse (../shared/data/screening/en_convabuse): its `train` split, 80 % fit / 20 % thresholds,
-  then refit on all of it; its `valid` split is left for evaluation;
+Seeded (samples and liblinear), so a run on the same data writes the same model. Data (test splits
+and the held-out "report" parts of the ordinary corpora are never read here):
+- ordinary Japanese (`datasets/ordinary.py`: RealPersonaChat and ASDC beside the clone, split by
+  dialogue / document id): the "train" part as negatives (every casual utterance, a sample of the
+  polite ones, down-weighted), the "calibrate" part for Platt scaling and the false-alarm budget;
+- Japanese: datasets/ja/train.jsonl (fit) and datasets/ja/dev.jsonl (calibration, thresholds, refit);
+- English kasuhara set: datasets/en/train.jsonl and dev.jsonl, the same way;
+- ConvAbuse (../shared/data/screening/en_convabuse): its `train` split, 80 % fit / 20 % calibration
+  and thresholds, then refit on all of it; its `valid` split is left for evaluation;
 - Davidson tweets (../shared/data/screening/en_davidson): a fixed 80 % slice, down-weighted,
   as extra English abuse; the other 20 % is never used here;
 - scripts/data/screen_extra_train.jsonl: hand-written Japanese and English sentences (not taken from
-  any split): hard negatives the character n-grams confuse with abuse (hyperbole, self-deprecation,
-  games and sport, caring farewells, polite repeat contact, body or clothing words in shopping) and
-  a few positives of the behaviours the model confused most; fit only, never used for thresholds.
+  any split): hard negatives the character n-grams confuse with abuse and a few positives of the
+  behaviours the model confused most; fit only, never used for thresholds.
 
 Needs scikit-learn (a dev dependency); the shipped model needs only numpy.
 """
@@ -154,7 +158,7 @@ def fit(corpus: Corpus, c_value: float) -> tuple[npt.NDArray[np.float64], npt.ND
         if y[:, j].sum() < 3:
             print(f"  {name}: too few positives, output disabled", file=sys.stderr)
             continue
-        clf = LogisticRegression(C=c_value, class_weight="balanced", max_iter=2000, solver="liblinear")
+        clf = LogisticRegression(C=c_value, class_weight="balanced", max_iter=2000, solver="liblinear", random_state=0)
         t0 = time.time()
         clf.fit(x, y[:, j], sample_weight=w)
         print(f"  {name}: {int(y[:, j].sum())} positives, {time.time() - t0:.0f}s", file=sys.stderr)

@@ -85,6 +85,22 @@ def test_rules_do_not_fire_on_pieces_of_other_words(text: str) -> None:
     assert not any(b.source == "rule" for b in result.behaviours), result.to_dict()
 
 
+# Words that are harassment only in a certain use: 独身 asked of the person, 爆弾 with an act.
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("いえ、まだ独身ですよ", False),
+        ("独身の頃はずっとコンビニでした", False),
+        ("お姉さん独身？今度デートしようよ", True),
+        ("はい。カロリー爆弾です！", False),
+        ("爆弾を送りつけてやるからな", True),
+    ],
+)
+def test_rules_need_the_harmful_use_of_a_word(text: str, fires: bool) -> None:
+    result = screen_text(text)
+    assert any(b.source == "rule" for b in result.behaviours) is fires, result.to_dict()
+
+
 def test_a_rule_still_fires_on_the_word_itself() -> None:
     result = screen_text("うちの若いのがそっちに行くことになるけど、いいんだね")
     assert "threat" in [b.id for b in result.behaviours if b.source == "rule"]

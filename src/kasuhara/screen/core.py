@@ -13,6 +13,7 @@ unless the utterance is someone reporting what another person said.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -431,10 +432,11 @@ def _model_evidence(
     ranked = candidates[np.argsort(-contrib[candidates], kind="stable")]
     text = norm.text
     tokens = morph.tokenize(text) if not text.isascii() else ()
+    begins = [t.begin for t in tokens]
     spans: list[tuple[int, int]] = []
     for i in ranked[:12].tolist():
         a, b = int(starts[i]), int(ends[i])
-        a, b = _widen_to_morphemes(tokens, a, b) if tokens else _widen_to_words(text, a, b)
+        a, b = _widen_to_morphemes(tokens, a, b, begins) if tokens else _widen_to_words(text, a, b)
         if a < b and not any(x <= a and b <= y for x, y in spans):
             spans = [(x, y) for x, y in spans if not (a <= x and y <= b)]
             spans.append((a, b))
@@ -457,43 +459,47 @@ def _model_evidence(
     return tuple(out)
 
 
-_FUNCTION_POS = {"助詞", "助動詞", "補助記号", "空白", "接尾辞", "記号"}
+_SYMBOL_POS = {"補助記号", "空白", "記号"}
+_ATTACHED_POS = {"助詞", "助動詞", "接尾辞"}
 _MAX_EVIDENCE_CHARS = 16
 
 
-def _widen_to_morphemes(tokens: tuple[morph.Token, ...], a: int, b: int) -> tuple[int, int]:
-    """An n-gram's span widened to the morphemes it touches; a span of particles and auxiliaries
-    alone (んだけ, だよね) takes in the word they belong to, so that what is shown reads as words.
-    Returns an empty span when there is no such word (nothing a person could read as evidence)."""
-    inside = [i for i, t in enumerate(tokens) if t.begin < b and t.end > a]
-    if not inside:
-        return a, a
-    first, last = inside[0], inside[-1]
-    while first <= last and tokens[first].pos in {"補助記号", "空白", "記号"}:
+def _widen_to_morphemes(
+    tokens: tuple[morph.Token, ...], a: int, b: int, begins: Sequence[int] | None = None
+) -> tuple[int, int]:
+    """An n-gram's span widened to the morphemes it touches; a span that starts on particles,
+    auxiliaries or dependent words (んだけ, ない, へん) takes in the word they are attached to, so that
+    what is shown reads as words. Returns an empty span when there is no such word."""
+    if begins is None:
+        begins = [t.begin for t in tokens]
+    first = max(bisect_right(begins, a) - 1, 0)  # the token holding a (Sudachi's tokens cover the text)
+    last = bisect_left(begins, b) - 1  # the last token starting before b
+    while first <= last and tokens[first].pos in _SYMBOL_POS:
         first += 1
-    while last >= first and tokens[last].pos in {"補助記号", "空白", "記号"}:
+    while last >= first and tokens[last].pos in _SYMBOL_POS:
         last -= 1
     if first > last:
         return a, a
-    if tokens[first].pos in _FUNCTION_POS and not all(tokens[i].pos in _FUNCTION_POS for i in range(first, last + 1)):
-        # starts on a particle or auxiliary (へんやつ of つかえへんやつ): take in the word it is attached to
-        if first > 0 and tokens[first - 1].pos not in _FUNCTION_POS:
-            first -= 1
-    elif all(tokens[i].pos in _FUNCTION_POS for i in range(first, last + 1)):
-        head = first - 1
-        while head >= 0 and tokens[head].pos in _FUNCTION_POS - {"補助記号", "空白", "記号"}:
+    if _attached(tokens[first]):
+        head = first
+        while head > 0 and _attached(tokens[head - 1]):
             head -= 1
-        if head < 0 or tokens[head].pos in {"補助記号", "空白", "記号"}:
-            return a, a
-        first = head
-    while last + 1 < len(tokens) and tokens[last + 1].pos in {"助動詞"} and tokens[last + 1].end - tokens[first].begin <= _MAX_EVIDENCE_CHARS:
+        if head > 0 and tokens[head - 1].pos not in _SYMBOL_POS:
+            first = head - 1  # the word the particles hang on
+        elif all(_attached(tokens[i]) for i in range(first, last + 1)):
+            return a, a  # particles alone, nothing to hang them on
+    while last + 1 < len(tokens) and tokens[last + 1].pos == "助動詞" and tokens[last + 1].end - tokens[first].begin <= _MAX_EVIDENCE_CHARS:
         last += 1
     start, end = tokens[first].begin, tokens[last].end
     if end - start > _MAX_EVIDENCE_CHARS:
-        end = max(tokens[i].end for i in range(first, last + 1) if tokens[i].end - start <= _MAX_EVIDENCE_CHARS) if any(
-            tokens[i].end - start <= _MAX_EVIDENCE_CHARS for i in range(first, last + 1)
-        ) else tokens[first].end
+        fitting = [tokens[i].end for i in range(first, last + 1) if tokens[i].end - start <= _MAX_EVIDENCE_CHARS]
+        end = max(fitting) if fitting else tokens[first].end
     return start, end
+
+
+def _attached(token: morph.Token) -> bool:
+    """A particle, auxiliary, suffix or dependent word (ない, いる): read with the word before it."""
+    return token.pos in _ATTACHED_POS or token.pos2 == "非自立可能"
 
 
 def _word_class(c: str) -> str | None:
