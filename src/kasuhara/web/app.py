@@ -92,6 +92,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         restamp = desk_housekeeping.start(app.state.session_factory, app.state.engine)
         yield
         await desk_housekeeping.stop(restamp)
+        hub = getattr(app.state, "call_hub", None)  # live calls (web/api/calls.py), made on first use
+        if hub is not None:
+            await hub.close()
         app.state.engine.dispose()
 
     app = FastAPI(
