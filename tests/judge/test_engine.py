@@ -92,7 +92,8 @@ def test_thresholds_are_used() -> None:
 
 def test_utterances_without_screener_are_reported_not_screened() -> None:
     a = judge(facts(utterances=["ばかやろう"]), screener=None)
-    assert a.screening == {"status": "not_screened", "utterances": 1, "findings": 0}
+    assert (a.screening["status"], a.screening["utterances"], a.screening["findings"]) == ("not_screened", 1, 0)
+    assert a.suggestions == () and a.if_confirmed is None
     assert any(t.step == "screening" for t in a.trace)
     assert a.determination.id == "unjustified_demand"
 
@@ -100,9 +101,10 @@ def test_utterances_without_screener_are_reported_not_screened() -> None:
 def test_utterances_are_screened_by_the_package_screener_by_default() -> None:
     a = judge(facts(utterances=["土下座して謝れ、ネットに晒してやるからな"]))
     assert a.screening["status"] == "screened"
-    screened = {b.behaviour.id for b in a.behaviours if b.origin == "screened"}
-    assert {"forced_kneeling", "sns_exposure"} <= screened
-    assert a.determination.id == "customer_harassment"
+    suggested = {s.behaviour.id for s in a.suggestions}
+    assert {"forced_kneeling", "sns_exposure"} <= suggested
+    assert a.behaviours == () and a.determination.id == "unjustified_demand"
+    assert a.if_confirmed is not None and a.if_confirmed.determination.id == "customer_harassment"
 
 
 def test_a_polite_refund_request_screens_to_nothing() -> None:
@@ -122,9 +124,10 @@ def fake_screener(texts: Sequence[str]) -> list[ScreenFinding]:
     return out
 
 
-def test_screened_findings_join_the_judgment() -> None:
-    a = judge(facts(demand={"kind": "refund", "validity": "valid"}, utterances=["ネットに晒すぞ", "普通の発言"]),
-              screener=fake_screener)
+def test_screened_findings_join_the_judgment_once_confirmed() -> None:
+    said = {"demand": {"kind": "refund", "validity": "valid"}, "utterances": ["ネットに晒すぞ", "普通の発言"]}
+    assert judge(facts(**said), screener=fake_screener).determination.id == "legitimate_complaint"
+    a = judge(facts(**said, screened_confirmed=["sns_exposure"]), screener=fake_screener)
     assert a.determination.id == "customer_harassment"
     (found,) = a.behaviours
     assert found.origin == "screened" and found.evidence[0].text == "晒す"

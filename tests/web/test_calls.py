@@ -172,8 +172,10 @@ def test_the_ended_call_becomes_a_case_with_its_transcript_as_evidence(world: Wo
         suggested = {s["behaviour"] for s in link.detail["suggested_behaviours"]}
         assert {"threat", "forced_kneeling"} <= suggested
     judged = world.call("supervisor", "GET", f"/api/v1/incidents/{body['incident_id']}/judgments").json()
-    screened = {b["id"] for b in judged[0]["assessment"]["behaviours"] if b.get("origin") == "screened"}
+    # screened behaviours wait as suggestions until a person confirms them (issue 11, point 4)
+    screened = {s["id"] for s in judged[0]["assessment"]["suggestions"] if s["status"] == "suggested"}
     assert {"threat", "forced_kneeling"} <= screened
+    assert judged[0]["assessment"]["if_confirmed"]["determination"] == "customer_harassment"
     assert "call.to_incident" in actions(world, "call-8")
 
 

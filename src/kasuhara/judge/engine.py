@@ -16,7 +16,7 @@ from typing import Any
 
 from kasuhara.company import Thresholds
 from kasuhara.errors import Message, NotInForceError
-from kasuhara.findings import Screener, ScreenFinding
+from kasuhara.findings import Screener, ScreenFinding, findings_from_results
 from kasuhara.judge.facts import Facts
 from kasuhara.knowledge import (
     Action,
@@ -46,6 +46,7 @@ class Evidence:
     text: str
     score: float
     reason: Message
+    source: str = "model"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -53,7 +54,17 @@ class Evidence:
             "text": self.text,
             "score": round(self.score, 4),
             "reason": message_dict(self.reason),
+            "source": self.source,
         }
+
+
+def _behaviour_dict(b: Behaviour, category_label: Message) -> dict[str, Any]:
+    return {
+        "id": b.id,
+        "label": message_dict(b.label),
+        "category": {"id": b.category, "label": message_dict(category_label)},
+        "regardless_of_demand": b.regardless_of_demand,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +76,52 @@ class FoundBehaviour:
     evidence: tuple[Evidence, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        b = self.behaviour
         return {
-            "id": b.id,
-            "label": message_dict(b.label),
-            "category": {"id": b.category, "label": message_dict(self.category_label)},
-            "regardless_of_demand": b.regardless_of_demand,
+            **_behaviour_dict(self.behaviour, self.category_label),
             "origin": self.origin,
+            "confirmed": True,
+            "basis": message_dict(self.basis),
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+NEEDS_REVIEW = Message("要確認", "possible: please confirm")
+"""How a model-only finding is named to a person: the model saw something, a person must look."""
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A screened behaviour no person has confirmed: shown beside the judgment, never counted in it.
+
+    `status` is `suggested` (waiting for a person) or `rejected` (a person said no). `source` is
+    `rule` when an explained pattern matched in at least one utterance, else `model` (「要確認」).
+    """
+
+    behaviour: Behaviour
+    category_label: Message
+    source: str
+    status: str
+    basis: Message
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def needs_review(self) -> bool:
+        return self.source != "rule"
+
+    @property
+    def score(self) -> float:
+        return max((e.score for e in self.evidence), default=0.0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **_behaviour_dict(self.behaviour, self.category_label),
+            "origin": "screened",
+            "confirmed": False,
+            "status": self.status,
+            "source": self.source,
+            "needs_review": self.needs_review,
+            "review_label": message_dict(NEEDS_REVIEW) if self.needs_review else None,
+            "score": round(self.score, 4),
             "basis": message_dict(self.basis),
             "evidence": [e.to_dict() for e in self.evidence],
         }
@@ -183,6 +233,14 @@ class Assessment:
     notes: tuple[Message, ...] = field(default=())
     disclaimer: Message = field(default=Message("", ""))
     coverage_from: date | None = None
+    suggestions: tuple[Suggestion, ...] = field(default=())
+    if_confirmed: Assessment | None = None
+    """The same judgment with every pending suggestion confirmed (None when nothing is pending)."""
+
+    @property
+    def pending_ids(self) -> tuple[str, ...]:
+        """Screened behaviours waiting for a person's decision."""
+        return tuple(s.behaviour.id for s in self.suggestions if s.status == "suggested")
 
     @property
     def behaviour_ids(self) -> tuple[str, ...]:
@@ -219,9 +277,34 @@ class Assessment:
             "response_types": [{"id": r.id, "label": message_dict(r.label)} for r in self.response_types],
             "actions": [a.to_dict() for a in self.actions],
             "screening": self.screening,
+            "suggestions": [s.to_dict() for s in self.suggestions],
+            "if_confirmed": self._if_confirmed_dict(),
             "notes": [message_dict(n) for n in self.notes],
             "disclaimer": message_dict(self.disclaimer),
             "trace": [t.to_dict() for t in self.trace],
+        }
+
+    def _if_confirmed_dict(self) -> dict[str, Any] | None:
+        """What is at stake: the outcome if the pending suggestions were confirmed, and what changes."""
+        w = self.if_confirmed
+        if w is None:
+            return None
+        d = w.determination
+        return {
+            "confirm": list(self.pending_ids),
+            "determination": d.id,
+            "determination_label": message_dict(d.label),
+            "determination_explanation": message_dict(w.explanation),
+            "manner_assessment": w.manner_assessment.to_dict(),
+            "behaviours": [b.to_dict() for b in w.behaviours],
+            "offences": [o.to_dict() for o in w.offences],
+            "actions": [a.to_dict() for a in w.actions],
+            "response_types": [{"id": r.id, "label": message_dict(r.label)} for r in w.response_types],
+            "changes": {
+                "determination": d.id != self.determination.id,
+                "offences_added": [i for i in w.offence_ids if i not in self.offence_ids],
+                "actions_added": [i for i in w.action_ids if i not in self.action_ids],
+            },
         }
 
 
@@ -240,10 +323,14 @@ def _num(value: float) -> str:
 
 
 def default_screener(utterances: Sequence[str]) -> Sequence[ScreenFinding]:
-    """The package's own screener, imported on first use so a judgment without utterances never loads it."""
-    from kasuhara.screen import screen_findings
+    """The package's own screener, imported on first use so a judgment without utterances never loads it.
 
-    return screen_findings(utterances)
+    Each utterance is screened on its own (`screen_texts`) and translated by `findings_from_results`,
+    the same two steps the web pages and the stored judgment use, so all show the same findings.
+    """
+    from kasuhara.screen import screen_texts
+
+    return findings_from_results(screen_texts(list(utterances)))
 
 
 def judge(
@@ -290,7 +377,7 @@ def judge(
         found[bid] = FoundBehaviour(b, kb.category(b.category).label, "reported",
                                     _m("事実として申告されました", "reported in the facts"))
     _infer(kb, facts, thresholds, found, trace, _situation(facts, frozenset(found)))
-    screening = _screen(kb, facts, screener, found, trace)
+    screening, suggestions, findings = _screen(kb, facts, screener, found, trace)
 
     behaviours = tuple(sorted(found.values(), key=lambda f: (ORIGIN_ORDER.index(f.origin), kb.behaviour_ids.index(f.behaviour.id))))
     situation = _situation(facts, frozenset(found))
@@ -333,6 +420,13 @@ def judge(
     # 7. actions, safety first
     response_types, actions = _actions(kb, determination, situation, demand_axis.result, trace)
 
+    # 8. what is at stake: the same judgment as if a person confirmed every pending suggestion
+    pending = tuple(s.behaviour.id for s in suggestions if s.status == "suggested")
+    if_confirmed = None
+    if pending:
+        if_confirmed = judge(replace(facts, screened_confirmed=facts.screened_confirmed + pending),
+                             kb=kb, thresholds=thresholds, screener=lambda _utterances: findings)
+
     return Assessment(
         facts=facts,
         thresholds=thresholds,
@@ -350,6 +444,8 @@ def judge(
         trace=tuple(trace),
         place=place,
         notes=tuple(notes),
+        suggestions=suggestions,
+        if_confirmed=if_confirmed,
         disclaimer=kb.text("disclaimer"),
         coverage_from=kb.coverage_from,
     )
@@ -481,15 +577,26 @@ def _infer(kb: KnowledgeBase, facts: Facts, t: Thresholds, found: dict[str, Foun
 
 
 def _screen(kb: KnowledgeBase, facts: Facts, screener: Screener | None, found: dict[str, FoundBehaviour],
-            trace: list[TraceStep]) -> dict[str, Any]:
+            trace: list[TraceStep]) -> tuple[dict[str, Any], tuple[Suggestion, ...], tuple[ScreenFinding, ...]]:
+    """Screened behaviours are suggestions: only those a person confirmed count (people decide).
+
+    A finding for a behaviour already reported or inferred adds its words as evidence. A confirmed
+    behaviour counts even when the current screener no longer finds it: the person's decision
+    stands across model versions.
+    """
     q = _m("発言から行為が読み取れるか", "Do the utterances show any behaviour?")
+    confirmed, rejected = facts.screened_confirmed, facts.screened_rejected
+    decisions = {"confirmed": list(confirmed), "rejected": list(rejected)}
+    findings: tuple[ScreenFinding, ...] = ()
     if not facts.utterances:
-        return {"status": "no_utterances", "utterances": 0, "findings": 0}
-    if screener is None:
+        status: dict[str, Any] = {"status": "no_utterances", "utterances": 0, "findings": 0}
+    elif screener is None:
         trace.append(TraceStep("screening", q, _m(f"発言{len(facts.utterances)}件は未判定です（判定機能が接続されていません）",
                                                    f"{len(facts.utterances)} utterance(s) not yet screened (no screener connected)")))
-        return {"status": "not_screened", "utterances": len(facts.utterances), "findings": 0}
-    findings: Sequence[ScreenFinding] = screener(list(facts.utterances))
+        status = {"status": "not_screened", "utterances": len(facts.utterances), "findings": 0}
+    else:
+        findings = tuple(screener(list(facts.utterances)))
+        status = {"status": "screened", "utterances": len(facts.utterances), "findings": len(findings)}
     known = set(kb.behaviour_ids)
     grouped: dict[str, list[Evidence]] = {}
     ignored: list[str] = []
@@ -497,7 +604,9 @@ def _screen(kb: KnowledgeBase, facts: Facts, screener: Screener | None, found: d
         if f.behaviour_id not in known:
             ignored.append(f.behaviour_id)
             continue
-        grouped.setdefault(f.behaviour_id, []).append(Evidence(f.utterance_index, f.evidence, f.score, f.reason))
+        grouped.setdefault(f.behaviour_id, []).append(
+            Evidence(f.utterance_index, f.evidence, f.score, f.reason, getattr(f, "source", "model")))
+    suggestions: list[Suggestion] = []
     for bid, evidence in grouped.items():
         if bid in found:
             prev = found[bid]
@@ -505,19 +614,52 @@ def _screen(kb: KnowledgeBase, facts: Facts, screener: Screener | None, found: d
                                         prev.evidence + tuple(evidence))
             continue
         b = kb.behaviour(bid)
-        quoted = "」「".join(e.text for e in evidence[:3])
-        basis = _m(f"発言の自動判定: 「{quoted}」（{evidence[0].reason.ja}）", f"screened utterance: 「{quoted}」 ({evidence[0].reason.en})")
-        found[bid] = FoundBehaviour(b, kb.category(b.category).label, "screened", basis, tuple(evidence))
-    if grouped:
-        a = _m("発言から次の行為を検出しました: " + "、".join(kb.behaviour(b).label.ja for b in grouped),
-               "found in the utterances: " + ", ".join(kb.behaviour(b).label.en for b in grouped))
-    else:
-        a = _m("発言から行為は検出されませんでした", "no behaviour found in the utterances")
-    if ignored:
-        a = _m(a.ja + f"（不明なID {', '.join(sorted(set(ignored)))} は無視しました）",
-               a.en + f" (ignored unknown ids {', '.join(sorted(set(ignored)))})")
-    trace.append(TraceStep("screening", q, a))
-    return {"status": "screened", "utterances": len(facts.utterances), "findings": len(findings)}
+        source = "rule" if any(e.source == "rule" for e in evidence) else "model"
+        shown = [e for e in evidence if e.source == source]
+        quoted = "」「".join(e.text for e in shown[:3])
+        if source == "rule":
+            basis = _m(f"発言の自動判定: 「{quoted}」（{shown[0].reason.ja}）", f"screened utterance: 「{quoted}」 ({shown[0].reason.en})")
+        else:
+            basis = _m(f"{NEEDS_REVIEW.ja}（統計モデルのみの検出）: 「{quoted}」",
+                       f"{NEEDS_REVIEW.en} (statistical model only): 「{quoted}」")
+        if bid in confirmed:
+            found[bid] = FoundBehaviour(b, kb.category(b.category).label, "screened",
+                                        _m("確認済み・" + basis.ja, "confirmed, " + basis.en), tuple(evidence))
+        else:
+            suggestions.append(Suggestion(b, kb.category(b.category).label, source,
+                                          "rejected" if bid in rejected else "suggested", basis, tuple(evidence)))
+    for bid in confirmed:
+        if bid not in found:
+            b = kb.behaviour(bid)
+            found[bid] = FoundBehaviour(b, kb.category(b.category).label, "screened",
+                                        _m("人が確認した発言の自動判定（現在の判定では検出されていません）",
+                                           "screened and confirmed by a person (the current screening no longer finds it)"))
+    pending = [s for s in suggestions if s.status == "suggested"]
+    if status["status"] == "screened" or confirmed or rejected:
+        parts_ja: list[str] = []
+        parts_en: list[str] = []
+        if grouped:
+            parts_ja.append("発言から次の行為が示唆されました: " + "、".join(kb.behaviour(b).label.ja for b in grouped))
+            parts_en.append("the utterances suggest: " + ", ".join(kb.behaviour(b).label.en for b in grouped))
+        elif status["status"] == "screened":
+            parts_ja.append("発言から行為は検出されませんでした")
+            parts_en.append("no behaviour found in the utterances")
+        counted = [bid for bid in confirmed if bid not in facts.behaviours]
+        if counted:
+            parts_ja.append("人が確認したため判定に含めます: " + "、".join(kb.behaviour(b).label.ja for b in counted))
+            parts_en.append("confirmed by a person, so counted: " + ", ".join(kb.behaviour(b).label.en for b in counted))
+        if pending:
+            parts_ja.append("未確認のため判定に含めません: " + "、".join(s.behaviour.label.ja for s in pending))
+            parts_en.append("not confirmed, so not counted: " + ", ".join(s.behaviour.label.en for s in pending))
+        if rejected:
+            parts_ja.append("人が却下しました: " + "、".join(kb.behaviour(b).label.ja for b in rejected))
+            parts_en.append("rejected by a person: " + ", ".join(kb.behaviour(b).label.en for b in rejected))
+        if ignored:
+            parts_ja.append(f"不明なID {', '.join(sorted(set(ignored)))} は無視しました")
+            parts_en.append(f"ignored unknown ids {', '.join(sorted(set(ignored)))}")
+        trace.append(TraceStep("screening", q, _m("。".join(parts_ja), "; ".join(parts_en))))
+    status.update({"suggested": [s.behaviour.id for s in pending], **decisions})
+    return status, tuple(suggestions), findings
 
 
 def _demand_axis(kb: KnowledgeBase, facts: Facts) -> Axis:

@@ -33,6 +33,8 @@ FIELDS = (
     "public",
     "staff_is_public_official",
     "utterances",
+    "screened_confirmed",
+    "screened_rejected",
     "physical_contact",
     "stayed_after_request",
     "weapon_shown",
@@ -109,6 +111,10 @@ class Facts:
     public: bool | None = None
     staff_is_public_official: bool = False
     utterances: tuple[str, ...] = ()
+    screened_confirmed: tuple[str, ...] = ()
+    """Screened behaviours a person confirmed: they count in the judgment like reported ones."""
+    screened_rejected: tuple[str, ...] = ()
+    """Screened behaviours a person rejected: listed as rejected suggestions, never counted."""
     physical_contact: bool | None = None
     stayed_after_request: bool | None = None
     weapon_shown: bool | None = None
@@ -151,6 +157,10 @@ class Facts:
             out["contacts_in_period"] = {"count": self.contacts_in_period.count, "days": self.contacts_in_period.days}
         if self.utterances:
             out["utterances"] = list(self.utterances)
+        if self.screened_confirmed:
+            out["screened_confirmed"] = list(self.screened_confirmed)
+        if self.screened_rejected:
+            out["screened_rejected"] = list(self.screened_rejected)
         return out
 
 
@@ -382,6 +392,12 @@ def parse_facts(obj: Mapping[str, Any], *, kb: KnowledgeBase | None = None, toda
     else:
         utterances = [u for u in raw_u if u.strip()]
 
+    confirmed = _screened_ids(p, obj.get("screened_confirmed"), "screened_confirmed")
+    rejected = _screened_ids(p, obj.get("screened_rejected"), "screened_rejected")
+    for bid in sorted(set(confirmed) & set(rejected)):
+        p.problems.append(FieldProblem("screened_rejected", Message(
+            f"同じ行為を確認と却下の両方にはできません: {bid}", f"a behaviour cannot be both confirmed and rejected: {bid}")))
+
     if p.problems:
         raise InputError(p.problems)
     assert channel is not None and occurred_on is not None
@@ -400,6 +416,8 @@ def parse_facts(obj: Mapping[str, Any], *, kb: KnowledgeBase | None = None, toda
         public=public,
         staff_is_public_official=bool(official),
         utterances=tuple(utterances),
+        screened_confirmed=tuple(confirmed),
+        screened_rejected=tuple(rejected),
         physical_contact=tri["physical_contact"],
         stayed_after_request=tri["stayed_after_request"],
         weapon_shown=tri["weapon_shown"],
@@ -408,3 +426,21 @@ def parse_facts(obj: Mapping[str, Any], *, kb: KnowledgeBase | None = None, toda
         lodging=tri["lodging"],
         public_venue=tri["public_venue"],
     )
+
+
+def _screened_ids(p: _Parser, raw: Any, field: str) -> list[str]:
+    """A person's decisions on screened behaviours: a list of known behaviour ids (duplicates dropped)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        p.problems.append(_type(field, "行為IDの配列", "a list of behaviour ids"))
+        return []
+    known = set(p.kb.behaviour_ids)
+    out: list[str] = []
+    for i, b in enumerate(raw):
+        if not isinstance(b, str) or b not in known:
+            p.problems.append(FieldProblem(f"{field}[{i}]", Message(f"不明な行為IDです: {b!r}", f"unknown behaviour id: {b!r}"),
+                                           p.kb.behaviour_ids))
+        elif b not in out:
+            out.append(b)
+    return out
