@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -43,11 +45,15 @@ def redis_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def loop() -> Iterator[asyncio.AbstractEventLoop]:
-    """An event loop of the test's own (Playwright may own the worker's default loop)."""
-    loop = asyncio.new_event_loop()
-    yield loop
-    loop.close()
+def run() -> Callable[[Coroutine[Any, Any, None]], None]:
+    """Runs a coroutine on an event loop in a thread of its own: a browser test that ran earlier in the same
+    worker may have left Playwright's loop running in the main thread, where a second loop cannot run."""
+
+    def run_in_thread(coroutine: Coroutine[Any, Any, None]) -> None:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(asyncio.run, coroutine).result()
+
+    return run_in_thread
 
 
 @pytest.fixture(autouse=True)

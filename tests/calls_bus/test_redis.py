@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,7 @@ def seg(text: str, at: float, seq: int) -> Segment:
 
 
 def test_a_supervisor_on_another_process_gets_the_alert_and_a_restart_loses_nothing(
-        redis_url: str, database: tuple[Any, Actor, int], loop: asyncio.AbstractEventLoop, tmp_path: Path) -> None:
+        redis_url: str, database: tuple[Any, Actor, int], run: Callable[[Coroutine[Any, Any, None]], None], tmp_path: Path) -> None:
     factory, actor, site_id = database
 
     async def scenario() -> None:
@@ -94,11 +95,11 @@ def test_a_supervisor_on_another_process_gets_the_alert_and_a_restart_loses_noth
         await again.close()
         await b.close()
 
-    loop.run_until_complete(scenario())
+    run(scenario())
 
 
 def test_two_processes_racing_on_one_call_keep_every_segment_once(
-        redis_url: str, database: tuple[Any, Actor, int], loop: asyncio.AbstractEventLoop) -> None:
+        redis_url: str, database: tuple[Any, Actor, int], run: Callable[[Coroutine[Any, Any, None]], None]) -> None:
     factory, actor, site_id = database
 
     async def scenario() -> None:
@@ -115,4 +116,4 @@ def test_two_processes_racing_on_one_call_keep_every_segment_once(
         await a.close()
         await b.close()
 
-    loop.run_until_complete(scenario())
+    run(scenario())
