@@ -239,10 +239,11 @@ def test_lease_clause_says_how_leases_and_bylaws_may_change(pdfs: dict[tuple[str
     assert "clauses-terms" not in fitting("clinic") and "clauses-lease" not in fitting("clinic")
 
 
-def test_report_names_forcible_obstruction_where_the_facts_show_it(
+def test_report_names_forcible_obstruction_and_the_threat_where_the_facts_show_them(
         pdfs: dict[tuple[str, str], bytes], tmp_path: Path) -> None:
     text = flat(poppler_text(pdfs[("incident-report", "clinic")], tmp_path))
-    # banging the counter and shouting stopped the reception (reported): forcible obstruction of business
-    assert "刑法第234条威力業務妨害" in text
+    # banging the counter and shouting stopped the reception (reported): forcible obstruction of business;
+    # "I'll post it and ruin this clinic" was screened as a threat and confirmed by the reception
+    assert "刑法第234条威力業務妨害" in text and "刑法第222条脅迫" in text
     section = text.split("刑法第234条威力業務妨害")[1].split("刑法第")[0]
     assert "法定刑:" in section and "確認すべき構成要件" in section
