@@ -21,7 +21,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data" / "screening"
+sys.path.insert(0, str(ROOT / "datasets"))
+
+from ordinary import find_shared  # noqa: E402
+
+SHARED = find_shared()
 
 
 def corpus() -> list[str]:

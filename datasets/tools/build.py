@@ -8,7 +8,10 @@ Source files (datasets/tools/src/*.txt) hold one utterance per line, written by 
 LABELS is a comma list of short codes (see LABELS below), "-" for a hard negative
 or "0" for a neutral utterance.  Lines starting with "#" and blank lines are ignored.
 Files named <lang>_a*.txt are batch A (split deterministically into train/dev);
-files named <lang>_test*.txt are batch B, written later and separately (test only).
+files named <lang>_test*.txt are batch B, written later and separately (test only);
+files named <lang>_c*.txt are batch C (speech as transcribed, dialects, polite menace, firm but
+legitimate customers), written later again and split by a hash of the text into train (3/5),
+dev (1/5) and test (1/5), near-duplicates kept on one side; ids from <lang>-700001.
 Standard library only.
 """
 from __future__ import annotations
@@ -30,6 +33,7 @@ LABELS = {
 STYLES = {
     "st": "standard", "ca": "casual", "ks": "kansai", "od": "other_dialect",
     "pm": "polite_menacing", "im": "implicit", "wr": "written", "sn": "sns", "ev": "evasion",
+    "tr": "transcribed",
 }
 CHANNELS = {"ip": "in_person", "ph": "phone", "em": "email", "ch": "chat", "sn": "sns", "le": "letter"}
 ORDER = list(LABELS.values())
@@ -77,14 +81,32 @@ def jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+def split_batch_c(rows: list[dict]) -> dict[str, list[dict]]:
+    """Batch C: near-duplicate groups together, each group to test / dev / train by SHA-1 of its first text."""
+    g = [grams(r["text"]) for r in rows]
+    root = list(range(len(rows)))
+    for i in range(len(rows)):
+        for j in range(i):
+            if jaccard(g[i], g[j]) > 0.6:
+                root[i] = root[j]
+                break
+    out: dict[str, list[dict]] = {"train": [], "dev": [], "test": []}
+    for i, r in enumerate(rows):
+        value = int(hashlib.sha1(rows[root[i]]["text"].encode("utf-8")).hexdigest()[:8], 16) % 5
+        out["test" if value == 0 else "dev" if value == 1 else "train"].append(r)
+    return out
+
+
 def build(lang: str) -> None:
-    a_rows, t_rows = [], []
+    a_rows, t_rows, c_rows = [], [], []
     for p in sorted(SRC.glob(f"{lang}_a*.txt")):
         a_rows += parse(p)
     for p in sorted(SRC.glob(f"{lang}_test*.txt")):
         t_rows += parse(p)
+    for p in sorted(SRC.glob(f"{lang}_c*.txt")):
+        c_rows += parse(p)
     seen = {}
-    for r in a_rows + t_rows:
+    for r in a_rows + t_rows + c_rows:
         if r["text"] in seen:
             sys.exit(f"{lang}: duplicate text: {r['text']!r}")
         seen[r["text"]] = 1
@@ -92,6 +114,8 @@ def build(lang: str) -> None:
         r["id"] = f"{lang}-{i:06d}"
     for i, r in enumerate(t_rows, 1):
         r["id"] = f"{lang}-{500000 + i:06d}"
+    for i, r in enumerate(c_rows, 1):
+        r["id"] = f"{lang}-{700000 + i:06d}"
     # deterministic train/dev split of batch A; near-duplicate groups stay in one split
     g = [grams(r["text"]) for r in a_rows]
     parent = list(range(len(a_rows)))
@@ -119,9 +143,10 @@ def build(lang: str) -> None:
         dev_roots.update(x for k, x in enumerate(ordered) if k % 4 == 1)
     for i, r in enumerate(a_rows):
         r["_split"] = "dev" if find(i) in dev_roots else "train"
-    splits = {"train": [r for r in a_rows if r["_split"] == "train"],
-              "dev": [r for r in a_rows if r["_split"] == "dev"],
-              "test": t_rows}
+    c_split = split_batch_c(c_rows)
+    splits = {"train": [r for r in a_rows if r["_split"] == "train"] + c_split["train"],
+              "dev": [r for r in a_rows if r["_split"] == "dev"] + c_split["dev"],
+              "test": t_rows + c_split["test"]}
     out = ROOT / lang
     out.mkdir(parents=True, exist_ok=True)
     keys = ["id", "text", "labels", "kind", "style", "channel", "note"]

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BEHAVIOURS = {"verbal_abuse", "threat", "intimidation", "forced_kneeling", "excessive_demand", "sns_exposure",
               "unauthorized_filming", "refusal_to_leave", "discriminatory", "sexual", "attack_on_individual",
               "repeated_contact", "defamation"}
-STYLES = {"standard", "casual", "kansai", "other_dialect", "polite_menacing", "implicit", "written", "sns", "evasion"}
+STYLES = {"standard", "casual", "kansai", "other_dialect", "polite_menacing", "implicit", "written", "sns", "evasion", "transcribed"}
 CHANNELS = {"in_person", "phone", "email", "chat", "sns", "letter"}
 problems = []
 

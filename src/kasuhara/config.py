@@ -114,7 +114,11 @@ class Settings(BaseSettings):
     session_cookie_secure: bool | None = None
     """None means: secure cookies in production, plain in development (http://127.0.0.1)."""
     company_settings_file: Path | None = None
+    public_url: str = ""
+    """The site's address for links in mail (e.g. password links), never taken from the request's Host."""
     """Optional YAML/JSON with a `thresholds:` section, applied by `kasuhara db upgrade`."""
+    live_broker_url: str = ""
+    """Live calls across several app processes: `redis://127.0.0.1:6379/0`; empty = in this process only."""
 
     @classmethod
     def settings_customise_sources(

@@ -132,7 +132,8 @@ def test_clerk_reports_with_pasted_transcript_and_file(page: Any, tmp_path: Path
     evidence = page.locator("[data-testid=evidence]").inner_text()
     assert "screenshot.png" in evidence and "transcript.txt" in evidence
     assert page.locator("[data-testid=preview]").is_visible()
-    assert page.locator("[data-testid=judgment] li[data-behaviour='forced_kneeling']").count() == 1
+    # screened behaviours are suggestions on the case until a person confirms them
+    assert page.locator("[data-testid=suggestions] li[data-behaviour='forced_kneeling']").count() == 1
     # staff report: no workflow buttons and no decision form for this role
     assert page.locator("[data-testid=workflow]").count() == 0
     assert page.locator("[data-testid=record-decision]").count() == 0

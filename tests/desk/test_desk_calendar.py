@@ -63,3 +63,10 @@ def test_year_end_closure_is_company_data() -> None:
     assert plain.is_working_day(date(2026, 12, 29))
     assert not closed.is_working_day(date(2026, 12, 29))
     assert closed.add_working_days(date(2026, 12, 28), 1) == date(2027, 1, 4)
+
+
+def test_the_holiday_law_is_a_recorded_source() -> None:
+    from kasuhara.desk.calendar import holiday_law_sources
+
+    sources = holiday_law_sources()
+    assert any("国民の祝日に関する法律" in (s.article or "") and s.status == "V1" for s in sources)

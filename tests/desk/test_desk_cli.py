@@ -62,3 +62,27 @@ def test_holidays_and_scan(db_url: str, session: Session, people: People, capsys
     assert "2026-09-22  国民の休日" in out and out.count("\n") == 18
     assert main(["desk", "scan", "--database-url", db_url, "--lang", "en"]) == 0
     assert "new alerts: 0" in capsys.readouterr().out
+
+
+def test_grant_desk_from_the_server_and_the_outbox(
+    session: Session, people: People, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a desk already there, the CLI only files a request; the outbox prints the mail for the operator."""
+    from sqlalchemy import select
+
+    from kasuhara.services import desk_access
+    from kasuhara.store.models.desk_access import DeskGrant
+
+    assert main(["users", "grant-desk", people.staff.email, "--database-url", db_url, "--lang", "en"]) == 0
+    assert "must confirm" in capsys.readouterr().out
+    session.expire_all()
+    grant = session.scalars(select(DeskGrant)).one()
+    assert grant.status == "pending" and grant.via == "cli" and people.staff.role == "staff"
+    desk_access.confirm_grant(session, actor=people.desk, grant_id=grant.id, base_url="https://k.example.jp")
+    session.commit()
+    session.close()
+    assert main(["users", "outbox", "--database-url", db_url, "--mark-sent"]) == 0
+    out = capsys.readouterr().out
+    assert f"To: {people.staff.email}" in out and "https://k.example.jp/password-reset?token=" in out
+    assert main(["users", "outbox", "--database-url", db_url]) == 0
+    assert "To:" not in capsys.readouterr().out  # sent once

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from kasuhara.desk.deterrence import STEPS as STEPS_ALL
 from kasuhara.desk.deterrence import History, OffenderPolicy, check_scope, propose, reaches_threshold
 from kasuhara.errors import InputError
 
@@ -51,16 +52,15 @@ def test_policy_from_mapping_and_scope_checks() -> None:
         check_scope("sue", ["phone"], None)
 
 
-def test_police_behaviours_exist_in_the_knowledge_base() -> None:
-    from kasuhara.desk.deterrence import POLICE_BEHAVIOURS
+def test_police_is_proposed_for_conduct_named_in_the_data() -> None:
+    """The police proposal is data (deterrence.yaml): stalking counts, an excessive demand alone does not."""
+    assert steps(History(events_in_window=1, behaviours=frozenset({"following"}))) == ["police_report"]
+    assert steps(History(events_in_window=1, behaviours=frozenset({"excessive_demand"}))) == []
+
+
+def test_every_proposal_cites_its_source() -> None:
     from kasuhara.knowledge import load_knowledge_base
 
-    known = {b.id for b in load_knowledge_base().behaviours}
-    assert known >= POLICE_BEHAVIOURS
-
-
-def test_no_milder_step_is_proposed_once_a_ban_is_in_force() -> None:
-    banned = History(events_in_window=5, steps_taken=frozenset({"ban"}), active_ban=True)
-    assert steps(banned) == []
-    # A single contact without a warning first still counts as past the warning.
-    assert steps(History(events_in_window=5, steps_taken=frozenset({"single_contact"}))) == ["ban", "end_of_service"]
+    proposals = load_knowledge_base().deterrence
+    assert {p.step for p in proposals} <= set(STEPS_ALL)
+    assert all(p.sources for p in proposals)

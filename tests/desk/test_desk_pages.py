@@ -184,3 +184,53 @@ def test_every_desk_page_has_all_its_texts(client: TestClient, lang: str) -> Non
             r = client.get(f"{url}{sep}lang={lang}")
             assert r.status_code == 200, (who, url, r.status_code)
             assert not raw_key.search(visible(r.text)), (url, raw_key.findall(visible(r.text)))
+
+
+def test_signed_in_employee_consults_anonymously_and_the_page_does_not_know_them(client: TestClient) -> None:
+    """Issue 14.3: the form used to carry the session's CSRF token while the POST checked the cookie's."""
+    login(client, "staff@example.jp")
+    page = client.get("/consult")
+    assert page.status_code == 200
+    assert "/api/v1/auth/logout" not in page.text and "staff（" not in page.text  # the layout shows nobody
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    r = client.post("/consult/anonymous", data={
+        "csrf_token": csrf(page.text), "category": "unsure", "subject": "ログイン中から",
+        "content": "名前を出さずに相談したい", "passphrase": "合言葉はやまびこ", "passphrase_again": "合言葉はやまびこ"})
+    assert r.status_code == 200, r.text
+    assert re.search(r"<code>([0-9A-Z-]{24})</code>", r.text)
+    assert r.headers["x-frame-options"] == "DENY"
+    back = client.get("/consult/return")
+    assert back.headers["x-frame-options"] == "DENY" and "/api/v1/auth/logout" not in back.text
+    from sqlalchemy import select
+
+    from kasuhara.store.models.audit import AuditEntry
+    from kasuhara.store.models.consultation import Consultation
+
+    with client.app_state.session_factory() as s:  # type: ignore[attr-defined]
+        rows = s.scalars(select(Consultation)).all()
+        assert len(rows) == 1 and rows[0].consulter_id is None and rows[0].kind == "anonymous"
+        actions = [a for a, in s.execute(select(AuditEntry.action).where(AuditEntry.action.like("consultation%")))]
+        assert actions == []
+
+
+def test_the_session_csrf_token_is_not_accepted_by_the_anonymous_form(client: TestClient) -> None:
+    """The anonymous POST checks only the double-submit cookie: a session token proves nothing there."""
+    login(client, "staff@example.jp")
+    session_token = csrf(client.get("/cases").text)
+    r = client.post("/consult/anonymous", data={
+        "csrf_token": session_token, "category": "unsure", "subject": "x", "content": "y",
+        "passphrase": "合言葉はやまびこ", "passphrase_again": "合言葉はやまびこ"})
+    assert r.status_code == 422
+
+
+def test_a_browser_that_keeps_no_cookies_can_still_consult(client: TestClient) -> None:
+    """Cookies blocked: no double-submit cookie comes back, so the browser's same-origin word is enough."""
+    form = {"csrf_token": "whatever-the-page-said-0123456789", "category": "unsure", "subject": "s", "content": "c",
+            "passphrase": "合言葉はやまびこ", "passphrase_again": "合言葉はやまびこ"}
+    client.cookies.clear()
+    assert client.post("/consult/anonymous", data=form, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 200
+    client.cookies.clear()
+    assert client.post("/consult/anonymous", data=form, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 422
+    client.cookies.clear()
+    assert client.post("/consult/anonymous", data=form).status_code == 422

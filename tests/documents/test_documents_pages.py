@@ -11,10 +11,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 
+from docs_helpers import answers_as_the_judgment, quiz_from_page
 from fastapi.testclient import TestClient
 from pages_fixtures import add_user, app_client, csrf_from, login
 
-from kasuhara.documents.training import build_quiz
 from kasuhara.services import company_settings
 
 
@@ -53,7 +53,7 @@ def test_staff_cannot_open_documents_but_takes_training(client: TestClient) -> N
     module = client.get("/training/staff")
     assert module.status_code == 200 and module.text.count('type="radio"') == 32
     assert "解答と解説" not in module.text  # the answer key is never sent with the quiz
-    data = {f"q{i}": q.answer for i, q in enumerate(build_quiz("staff"))}
+    data = answers_as_the_judgment(quiz_from_page(module.text))
     data["q0"] = "none-of-these"
     data["csrf_token"] = csrf_from(module.text)
     result = client.post("/training/staff", data=data)
@@ -71,6 +71,16 @@ def test_selfcheck_page_and_hr_list(client: TestClient) -> None:
     assert saved.status_code == 303
     again = client.get("/documents/selfcheck")
     assert 'value="yes" selected' in again.text
+    # the adoption date and how staff were told are asked, and a bad date names its question
+    assert 'type="date" name="q_policy_adopted_on"' in again.text and 'name="q_staff_told_how"' in again.text
+    bad = client.post("/documents/selfcheck", data={"q_policy_adopted_on": "31/11/2026", "csrf_token": csrf_from(again.text)})
+    assert bad.status_code == 422 and "policy_adopted_on" in bad.text
+    ok = client.post("/documents/selfcheck", data={"q_policy_adopted_on": "2026-11-02", "q_staff_told_how": "briefing",
+                                                   "csrf_token": csrf_from(again.text)})
+    assert ok.status_code == 303
+    shown = client.get("/documents/selfcheck").text
+    assert 'value="2026-11-02"' in shown and 'value="briefing" selected' in shown
+    assert "法令上の義務" in shown and "期限の目安" in shown
     hr = client.get("/training/completions")
     assert hr.status_code == 200 and "staff@example.jp" in hr.text
 

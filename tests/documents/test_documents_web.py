@@ -14,10 +14,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 
 from casefile_world import World, build_world, fast_password_hashing  # noqa: F401
-from docs_helpers import flat
+from docs_helpers import answers_as_the_judgment, flat
 from pypdf import PdfReader
 
-from kasuhara.documents.training import build_quiz
 from kasuhara.services import company_settings
 
 
@@ -62,7 +61,12 @@ def test_case_documents_follow_case_permissions(world: World) -> None:
     assert "返金の強要" in text and "暴言・侮辱" in text and "2026年10月5日" in text
     assert world.call("supervisor_b", "POST", url, json={"incident_id": world.incident_a}).status_code == 403
     assert world.call("admin", "POST", url, json={}).status_code == 422
-    letter = world.call("admin", "POST", "/api/v1/documents/warning-letter", json={"incident_id": world.incident_a})
+    with world.app.state.session_factory() as session:
+        company_settings.update(session=session, actor=None, changes={
+            "customer_contact_name": "お客様相談室", "customer_contact_phone": "0120-555-030"})
+        session.commit()
+    letter = world.call("admin", "POST", "/api/v1/documents/warning-letter", json={
+        "incident_id": world.incident_a, "customer_name": "鈴木 次郎", "customer_address": "東京都新宿区西新宿九丁目9番9号"})
     assert letter.status_code == 200 and "警告書" in text_of(letter.content)
     log = world.call("admin", "GET", "/api/v1/audit").json()
     items = log["items"] if isinstance(log, dict) else log
@@ -72,10 +76,11 @@ def test_case_documents_follow_case_permissions(world: World) -> None:
 def test_training_stored_per_user_and_visible_to_hr(world: World) -> None:
     quiz = world.call("staff", "GET", "/api/v1/training/staff/quiz").json()
     assert len(quiz) == 8 and "answer" not in quiz[0]
-    right = {q.id: q.answer for q in build_quiz("staff")}
+    assert world.call("staff", "GET", "/api/v1/training/staff/quiz").json() == quiz  # a reload shows the same sheet
+    right = answers_as_the_judgment(quiz)
     r = world.call("staff", "POST", "/api/v1/training/staff/attempts", json={"answers": right})
     assert r.status_code == 201 and r.json()["passed"] is True and r.json()["score"] == 100
-    wrong = {k: "legitimate_complaint" for k in right}
+    wrong = {q["id"]: "legitimate_complaint" for q in world.call("desk", "GET", "/api/v1/training/staff/quiz").json()}
     r2 = world.call("desk", "POST", "/api/v1/training/staff/attempts", json={"answers": wrong})
     assert r2.status_code == 201 and r2.json()["passed"] is False
     me = {m["module"]: m for m in world.call("staff", "GET", "/api/v1/training/me").json()}
@@ -99,10 +104,16 @@ def test_selfcheck_follows_the_real_state(world: World) -> None:
     assert before["training_done"]["answer"] == "no"
     world.call("admin", "POST", "/api/v1/documents/policy", json={"format": "pdf"})
     world.call("admin", "POST", "/api/v1/documents/manual", json={"format": "pdf"})
-    right = {q.id: q.answer for q in build_quiz("staff")}
+    right = answers_as_the_judgment(world.call("staff", "GET", "/api/v1/training/staff/quiz").json())
     world.call("staff", "POST", "/api/v1/training/staff/attempts", json={"answers": right})
     after = result()
-    assert after["policy_defined"]["answer"] == "yes" and after["tokyo_manual"]["answer"] == "yes"
+    # generated, not yet adopted: partly; an approval in the app adopts it
+    assert after["policy_defined"]["answer"] == "partial" and after["tokyo_manual"]["answer"] == "partial"
+    world.call("admin", "POST", "/api/v1/documents/policy/approvals", json={"approver_title": "代表取締役"})
+    world.call("admin", "POST", "/api/v1/documents/manual/approvals", json={"approver_title": "代表取締役"})
+    adopted = result()
+    assert adopted["policy_defined"]["answer"] == "yes" and adopted["tokyo_manual"]["answer"] == "yes"
+    assert adopted["policy_adopted_on"]["origin"] == "system"
     assert after["training_done"]["answer"] == "partial"
     put = world.call("admin", "PUT", "/api/v1/documents/selfcheck/answers", json={"answers": {"policy_published": "yes"}})
     assert put.status_code == 200

@@ -71,6 +71,19 @@ def test_refusal_to_leave_asks_how_many_times() -> None:
     complied = walk({**base, "leave": "complied"})
     assert complied.next is not None and complied.next.id == "duration"
     assert complied.facts["asked_to_leave"] == 1
+    # art. 130 needs the stay itself, so the answer records it, not only the count
+    assert asked.facts["stayed_after_request"] is True
+    assert complied.facts["stayed_after_request"] is False
+
+
+def test_sexual_conduct_asks_about_physical_contact() -> None:
+    """Art. 176 needs an indecent act: the flow asks whether there was touching, only when it matters."""
+    base: dict[str, Any] = {"danger": ["none"], "channel": "in_person"}
+    sexual = walk({**base, "words": ["sexual"]})
+    assert sexual.next is not None and sexual.next.id == "contact"
+    assert walk({**base, "words": ["sexual"], "contact": "yes"}).facts["physical_contact"] is True
+    other = walk({**base, "words": ["verbal_abuse"]})
+    assert other.next is not None and other.next.id == "conduct"
 
 
 def test_no_demand_skips_validity_and_unrelated_demand_skips_validity() -> None:
@@ -148,7 +161,7 @@ def test_every_behaviour_in_the_graph_is_a_contract_id() -> None:
         "physical_attack", "threat", "verbal_abuse", "intimidation", "forced_kneeling", "excessive_demand",
         "repeated_contact", "refusal_to_leave", "prolonged_restraint", "confinement", "discriminatory",
         "sexual", "attack_on_individual", "sns_exposure", "unauthorized_filming", "defamation",
-        "property_damage", "business_disruption",
+        "property_damage", "business_disruption", "following", "deception",
     }
     used = load_graph().behaviour_ids()
     assert used <= contract
@@ -174,3 +187,13 @@ def test_malformed_graphs_fail_loudly(doc: str) -> None:
     with pytest.raises(InterviewDataError) as info:
         parse_graph(yaml.safe_load(doc))
     assert "questions.yaml" in info.value.text("en")
+
+
+def test_an_excessive_demand_asks_whether_it_is_a_request_for_accommodation() -> None:
+    """A disabled person's request to remove a social barrier is not harassment in itself (障害者差別解消法 8(2))."""
+    base: dict[str, Any] = {"danger": ["none"], "channel": "in_person", "words": ["none"], "conduct": ["excessive_demand"],
+                            "leave": "not_asked", "duration": 10, "contacts": None, "demand_kind": "service",
+                            "demand_related": "yes", "demand_validity": "invalid"}
+    walked = walk(base)
+    assert walked.next is not None and walked.next.id == "accommodation"
+    assert walk({**base, "accommodation": "yes"}).facts["accommodation_request"] is True

@@ -92,7 +92,8 @@ def test_thresholds_are_used() -> None:
 
 def test_utterances_without_screener_are_reported_not_screened() -> None:
     a = judge(facts(utterances=["ばかやろう"]), screener=None)
-    assert a.screening == {"status": "not_screened", "utterances": 1, "findings": 0}
+    assert (a.screening["status"], a.screening["utterances"], a.screening["findings"]) == ("not_screened", 1, 0)
+    assert a.suggestions == () and a.if_confirmed is None
     assert any(t.step == "screening" for t in a.trace)
     assert a.determination.id == "unjustified_demand"
 
@@ -100,9 +101,10 @@ def test_utterances_without_screener_are_reported_not_screened() -> None:
 def test_utterances_are_screened_by_the_package_screener_by_default() -> None:
     a = judge(facts(utterances=["土下座して謝れ、ネットに晒してやるからな"]))
     assert a.screening["status"] == "screened"
-    screened = {b.behaviour.id for b in a.behaviours if b.origin == "screened"}
-    assert {"forced_kneeling", "sns_exposure"} <= screened
-    assert a.determination.id == "customer_harassment"
+    suggested = {s.behaviour.id for s in a.suggestions}
+    assert {"forced_kneeling", "sns_exposure"} <= suggested
+    assert a.behaviours == () and a.determination.id == "unjustified_demand"
+    assert a.if_confirmed is not None and a.if_confirmed.determination.id == "customer_harassment"
 
 
 def test_a_polite_refund_request_screens_to_nothing() -> None:
@@ -122,9 +124,10 @@ def fake_screener(texts: Sequence[str]) -> list[ScreenFinding]:
     return out
 
 
-def test_screened_findings_join_the_judgment() -> None:
-    a = judge(facts(demand={"kind": "refund", "validity": "valid"}, utterances=["ネットに晒すぞ", "普通の発言"]),
-              screener=fake_screener)
+def test_screened_findings_join_the_judgment_once_confirmed() -> None:
+    said = {"demand": {"kind": "refund", "validity": "valid"}, "utterances": ["ネットに晒すぞ", "普通の発言"]}
+    assert judge(facts(**said), screener=fake_screener).determination.id == "legitimate_complaint"
+    a = judge(facts(**said, screened_confirmed=["sns_exposure"]), screener=fake_screener)
     assert a.determination.id == "customer_harassment"
     (found,) = a.behaviours
     assert found.origin == "screened" and found.evidence[0].text == "晒す"
@@ -149,8 +152,8 @@ def test_unknown_ids_from_a_screener_are_ignored_and_traced() -> None:
 
 
 def test_unconfirmed_in_force_date_is_noted() -> None:
-    a = judge(facts(location={"prefecture": "静岡県"}))
-    assert "ordinance:22" in a.rule_ids
+    a = judge(facts(occurred_at="2025-01-10"))
+    assert "national_guideline:2020" in a.rule_ids
     assert any("unconfirmed" in n.en for n in a.notes)
 
 
@@ -183,3 +186,54 @@ def test_explanation_follows_the_manner_axis() -> None:
     assert "whatever the demand" not in excessive.to_dict()["determination_explanation"]["en"]
     abusive = judge(facts(behaviours=["verbal_abuse"]))
     assert abusive.explanation == abusive.determination.explanation
+
+
+def test_sexual_remarks_are_not_indecency_but_touching_may_be() -> None:
+    words = judge(facts(behaviours=["sexual"], demand={"kind": "none"}))
+    touch = judge(facts(behaviours=["sexual"], demand={"kind": "none"}, physical_contact=True))
+    assert "176" not in words.offence_ids and "176" in touch.offence_ids
+    assert "call_police" not in words.action_ids and "call_police" in touch.action_ids
+
+
+def test_requests_to_leave_count_only_with_the_stay() -> None:
+    unknown = judge(facts(asked_to_leave=3))
+    stayed = judge(facts(asked_to_leave=1, stayed_after_request=True))
+    left = judge(facts(asked_to_leave=3, stayed_after_request=False))
+    assert "refusal_to_leave" not in unknown.behaviour_ids and "130" not in unknown.offence_ids
+    assert "確認してください" in {t.step: t for t in unknown.trace}["asked_to_leave"].answer.ja
+    assert "130" in stayed.offence_ids and "call_police" in stayed.action_ids
+    assert "refusal_to_leave" not in left.behaviour_ids and "call_police" not in left.action_ids
+
+
+def test_long_contact_on_unknown_validity_is_fact_finding() -> None:
+    a = judge(facts(channel="phone", demand={"kind": "repair", "validity": "unknown"}, duration_minutes=45))
+    assert a.determination.id == "needs_fact_finding"
+    assert "prolonged_restraint" not in a.behaviour_ids and "consider_ban" not in a.action_ids
+    partly = judge(facts(channel="phone", demand={"kind": "repair", "validity": "partially_valid"}, duration_minutes=45))
+    assert "prolonged_restraint" in partly.behaviour_ids
+
+
+def test_partly_valid_demand_meets_the_valid_part_and_declines_the_rest() -> None:
+    a = judge(facts(demand={"kind": "exchange", "validity": "partially_valid"}))
+    by_id = {f.action.id: f for f in a.actions}
+    assert {"remedy", "explain_and_decline"} <= set(by_id)
+    assert by_id["explain_and_decline"].conditions[0].ja == "妥当な範囲を超える部分について"
+
+
+def test_no_explain_and_decline_without_a_demand() -> None:
+    a = judge(facts(demand={"kind": "none"}, behaviours=["verbal_abuse"], duration_minutes=90))
+    assert "explain_and_decline" not in a.action_ids
+
+
+def test_accommodation_request_is_not_harassment_by_itself() -> None:
+    a = judge(facts(demand={"kind": "service", "validity": "invalid"}, behaviours=["excessive_demand"],
+                    accommodation_request=True))
+    assert a.determination.id == "needs_fact_finding"
+    assert "reasonable_accommodation" in a.action_ids and "disability_act_8" in a.rule_ids
+    assert any(t.step == "limits" for t in a.trace)
+
+
+def test_disclaimer_is_in_the_json() -> None:
+    out = judge(facts()).to_dict()
+    assert "法的助言ではありません" in out["disclaimer"]["ja"]
+    assert "not legal advice" in out["disclaimer"]["en"]

@@ -122,3 +122,11 @@ def test_round_trip_through_to_dict() -> None:
     facts = parse(occurred_at="2026-11-20T14:05:00+09:00", behaviours=["threat"], duration_minutes=45,
                   location={"prefecture": "13"}, utterances=["x"])
     assert parse_facts(facts.to_dict(), today=TODAY) == facts
+
+
+def test_tri_state_facts_are_true_false_or_unknown() -> None:
+    facts = parse(physical_contact=True, stayed_after_request=False)
+    assert facts.physical_contact is True and facts.stayed_after_request is False and facts.weapon_shown is None
+    assert facts.to_dict()["physical_contact"] is True and "weapon_shown" not in facts.to_dict()
+    assert "physical_contact" in problems(physical_contact="yes")
+    assert "lodging" in problems(lodging=1)

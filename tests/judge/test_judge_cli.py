@@ -22,7 +22,9 @@ def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert out["determination"] == "customer_harassment"
     assert {"national_act", "ordinance:13"} == {r["id"] for r in out["applicable_rules"]}
     assert out["screening"]["status"] == "screened"
-    assert any(b["origin"] == "screened" for b in out["behaviours"])
+    assert not any(b["origin"] == "screened" for b in out["behaviours"])  # nobody confirmed them yet
+    assert out["suggestions"] and all(s["origin"] == "screened" and s["confirmed"] is False for s in out["suggestions"])
+    assert out["if_confirmed"]["confirm"] == [s["id"] for s in out["suggestions"]]
 
 
 def test_text_output_japanese_and_english(capsys: pytest.CaptureFixture[str]) -> None:

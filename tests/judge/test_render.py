@@ -42,3 +42,26 @@ def test_english_text_keeps_legal_wording_and_glosses_it() -> None:
 
 def test_trace_can_be_left_out() -> None:
     assert "判断の経過" not in render_text(assessment(), "ja", with_trace=False)
+
+
+def test_every_judgment_says_it_is_not_legal_advice() -> None:
+    for lang, words in (("ja", "警察・検察・裁判所"), ("en", "police, prosecutors and courts")):
+        text = render_text(assessment(), lang, with_trace=False)
+        assert words in text
+    assert "警察・検察・裁判所" in assessment().to_dict()["disclaimer"]["ja"]
+
+
+def test_penalty_period_before_the_kokinkei_change_is_shown_as_a_period() -> None:
+    """A clause in force 2022-07-07 to 2025-05-31 is shown as that period, not as a start date."""
+    text = render_text(assessment(), "ja")
+    assert "（2022-07-07〜2025-05-31の行為に適用）" in text
+    threat = dict(FACTS, behaviours=["threat"], demand={"kind": "none"})
+    text = render_text(judge(parse_facts(threat, today=date(2026, 11, 23)), screener=None), "ja")
+    assert "（2025-05-31までの行為に適用）" in text and "2020-06-01以降の行為に適用" not in text
+
+
+def test_attempts_are_printed() -> None:
+    extortion = dict(FACTS, behaviours=["threat"], demand={"kind": "compensation", "validity": "invalid"})
+    a = judge(parse_facts(extortion, today=date(2026, 11, 23)), screener=None)
+    assert "未遂も処罰されます（恐喝未遂、第250条）" in render_text(a, "ja")
+    assert "the attempt is punishable (attempted extortion, 第250条)" in render_text(a, "en")

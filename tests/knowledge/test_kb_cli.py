@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kasuhara.cli.main import main
+from kasuhara.knowledge.loader import DATA_FILES
 
 
 def test_check_passes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -19,8 +20,7 @@ def test_check_passes(capsys: pytest.CaptureFixture[str]) -> None:
 
 def copy_data(tmp_path: Path) -> Path:
     src = resources.files("kasuhara.knowledge").joinpath("data")
-    for name in ("meta.yaml", "behaviours.yaml", "offences.yaml", "rules.yaml", "actions.yaml", "responses.yaml",
-                 "places.yaml"):
+    for name in DATA_FILES:
         (tmp_path / name).write_text(src.joinpath(name).read_text(encoding="utf-8"), encoding="utf-8")
     return tmp_path
 

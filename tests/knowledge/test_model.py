@@ -15,12 +15,14 @@ BEHAVIOURS = (
     "physical_attack", "threat", "verbal_abuse", "intimidation", "forced_kneeling", "excessive_demand",
     "repeated_contact", "refusal_to_leave", "prolonged_restraint", "confinement", "discriminatory", "sexual",
     "attack_on_individual", "sns_exposure", "unauthorized_filming", "defamation", "property_damage",
-    "business_disruption",
+    "business_disruption", "deception", "following",
 )
 ACTIONS = (
     "ensure_safety", "call_police", "request_to_leave", "warn_and_end_contact", "supervisor_takeover",
     "preserve_evidence", "consult_lawyer", "request_takedown", "single_point_of_contact", "consider_ban",
-    "employee_care", "fact_finding", "remedy", "explain_and_decline",
+    "employee_care", "fact_finding", "remedy", "explain_and_decline", "protect_staff", "check_conduct_facts",
+    "reasonable_accommodation", "police_consultation", "seek_injunction", "claim_damages", "seek_disclosure",
+    "end_contract",
 )
 
 
@@ -28,9 +30,11 @@ def test_contract_ids_are_all_present() -> None:
     assert set(kb.behaviour_ids) == set(BEHAVIOURS)
     assert set(kb.action_ids) == set(ACTIONS)
     assert {o.id for o in kb.offences} == {
-        "95", "130", "176", "204", "208", "220", "222", "223", "230", "231", "233", "234", "249", "261", "stalker",
+        "95", "130", "176", "204", "208", "220", "222", "223", "230", "231", "233", "234", "246", "249", "261",
+        "stalker", "violent_acts_1", "minor_1_5", "minor_1_28", "minor_1_31", "tokyo_nuisance_5_2",
     }
-    assert len(kb.response_types) == 9
+    # the manual's nine types plus the deception type (Penal Code arts. 233, 246)
+    assert len(kb.response_types) == 10
 
 
 def test_every_entry_carries_sources_with_status() -> None:
@@ -139,6 +143,35 @@ def test_mie_pending_never_applies() -> None:
 
 
 def test_unconfirmed_dates_are_flagged() -> None:
-    assert not kb.rule("ordinance:10425").from_confirmed
-    assert not kb.rule("ordinance:22").from_confirmed
+    assert not kb.rule("national_guideline:2020").from_confirmed
+    assert kb.rule("ordinance:10425").from_confirmed  # 2025-04-01 (rilg.or.jp, V2); promulgated 2025-03-04
+    assert kb.rule("ordinance:10425").promulgated is not None
     assert kb.rule("ordinance:13").from_confirmed
+
+
+def test_a_rule_reads_as_amended_on_the_date() -> None:
+    rule = kb.rule("disability_act_8")
+    assert "努力義務" in rule.on(date(2024, 3, 31)).duty.ja
+    assert "法的義務" in rule.on(date(2024, 4, 1)).duty.ja
+
+
+def test_conditional_rules_need_a_situation() -> None:
+    """旅館業法 art. 5 is for inns only: listed only when the facts say the workplace is one."""
+    from kasuhara.knowledge import Situation
+
+    on = date(2026, 11, 1)
+    assert "ryokan_act_5" not in {r.id for r in kb.rules_in_force(on=on)}
+    hotel = Situation(behaviours=frozenset(), channel="in_person", demand_kind="none", injury=None, public=None,
+                      asked_to_leave=0, public_official=False, lodging=True)
+    shop = Situation(behaviours=frozenset(), channel="in_person", demand_kind="none", injury=None, public=None,
+                     asked_to_leave=0, public_official=False, lodging=None)
+    assert "ryokan_act_5" in {r.id for r in kb.rules_in_force(on=on, situation=hotel)}
+    assert "ryokan_act_5" not in {r.id for r in kb.rules_in_force(on=on, situation=shop)}
+    assert kb.rule("ryokan_act_5").in_force_on(date(2023, 12, 13))
+    assert not kb.rule("ryokan_act_5").in_force_on(date(2023, 12, 12))
+
+
+def test_article_labels_read_as_the_statute_cites_them() -> None:
+    assert kb.offence("minor_1_28").article_label.ja == "第1条第28号"
+    assert kb.offence("tokyo_nuisance_5_2").article_label.ja == "第5条の2"
+    assert kb.offence("246").article_label.ja == "第246条"

@@ -146,5 +146,7 @@ def test_conversation_facts_feed_the_judgment(tmp_path: Path, capsys: pytest.Cap
     facts_path.write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
     assert main(["judge", str(facts_path), "--format", "json"]) == 0
     judged = json.loads(capsys.readouterr().out)
-    screened = {b["id"] for b in judged["behaviours"] if b["origin"] == "screened"}
-    assert "forced_kneeling" in screened
+    # screened behaviours are suggestions until a person confirms them (issue 11, point 4)
+    suggested = {s["id"] for s in judged["suggestions"] if s["origin"] == "screened" and not s["confirmed"]}
+    assert "forced_kneeling" in suggested
+    assert judged["if_confirmed"]["determination"] == "customer_harassment"

@@ -49,6 +49,10 @@ def run_scan(args: argparse.Namespace) -> int:
         with make_session_factory(engine)() as session:
             count = offenders.scan(session, today=today())
             session.commit()
+        if engine.dialect.name == "postgresql":  # for deployments whose app workers do not run the loop
+            from kasuhara.web.desk_housekeeping import restamp_once
+
+            restamp_once(make_session_factory(engine), engine)
     finally:
         engine.dispose()
     print(f"new alerts: {count}" if args.lang == "en" else f"新しい通知: {count}件")

@@ -65,6 +65,15 @@ def run_check(args: argparse.Namespace) -> int:
             failures.append(f"{scenario.file}: {type(exc).__name__}: {exc}")
             continue
         failures.extend(f"{scenario.file}: {p}" for p in check_scenario(scenario, assessment))
+    if not args.data:
+        from kasuhara.knowledge.loader import packaged_data_digest, recorded_versions
+
+        version, digest = recorded_versions()[-1]
+        if (version, digest) != (kb.version, packaged_data_digest()):
+            failures.append(
+                "versions.txt: the data changed without a new version (bump meta.yaml's version and record it)"
+                if en else "versions.txt: データが変わったのに版が更新されていません（meta.yamlの版を上げて記録してください）"
+            )
     summary = (
         f"version {kb.version}: {len(kb.behaviours)} behaviours, {len(kb.offences)} offences, "
         f"{len(kb.rules)} rules, {len(kb.response_types)} response types, {len(kb.actions)} actions, "

@@ -73,10 +73,10 @@ def run_purge(args: argparse.Namespace) -> int:
         engine.dispose()
     if args.lang == "en":
         print(f"deleted: consultations {counts['consultations']}, care records {counts['care_records']}, "
-              f"customers {counts['customers']}")
+              f"customers {counts['customers']}; audit entries redacted {counts['audit_entries_redacted']}")
     else:
         print(f"削除しました: 相談 {counts['consultations']}件、ケア記録 {counts['care_records']}件、"
-              f"顧客 {counts['customers']}件")
+              f"顧客 {counts['customers']}件、個人情報を伏せた監査ログ {counts['audit_entries_redacted']}件")
     return 0
 
 

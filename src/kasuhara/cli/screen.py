@@ -140,11 +140,14 @@ def _batches(items: Sequence[dict[str, Any]], progress: TextIO | None) -> Iterat
 
 def _text_line(number: int, result: dict[str, Any]) -> str:
     mark = "要注意 FLAGGED" if result["flagged"] else "問題なし ok"
+    if result["flagged"] and result.get("confirm_required"):
+        mark = "要確認 FLAGGED (model only: please confirm)"
     head = f"{number}: {mark} {result['score']:.2f} [{result['lang']}] {result['text'][:120]}"
     rows = [head]
     for b in result["behaviours"]:
         words = " / ".join(e["text"] for e in b["evidence"])
-        rows.append(f"    - {b['id']} {b['score']:.2f} 「{words}」")
+        source = "要確認 possible: please confirm (model)" if b.get("confirm_required") else "rule"
+        rows.append(f"    - {b['id']} {b['score']:.2f} [{source}] 「{words}」")
         rows.append(f"      {b['reason']['ja']}")
         rows.append(f"      {b['reason']['en']}")
     return "\n".join(rows)

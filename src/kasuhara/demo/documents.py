@@ -15,7 +15,6 @@ ORDER = 50
 
 
 def populate(session: Session, context: Any) -> None:
-    from kasuhara.documents.training import build_quiz
     from kasuhara.services import company_settings, selfcheck, training
     from kasuhara.services import documents as documents_service
 
@@ -37,12 +36,12 @@ def populate(session: Session, context: Any) -> None:
             "policy_communicated": "partial", "policy_published": "yes", "desk_borderline": "yes",
             "privacy_no_disadvantage": "yes", "deterrence_notice": "no",
         })
-    right = {q.id: q.answer for q in build_quiz("staff")}
     for user in users[::2]:  # every other user has passed the staff module
+        right = {q.id: q.answer for q in training.quiz_for(session=session, user=user, module="staff")}
         training.submit(session=session, user=user, module="staff", answers=right)
-    supervisor_quiz = {q.id: q.answer for q in build_quiz("supervisor")}
     for user in users:
         if user.role in ("supervisor", "desk"):
-            training.submit(session=session, user=user, module="supervisor", answers=supervisor_quiz)
+            right = {q.id: q.answer for q in training.quiz_for(session=session, user=user, module="supervisor")}
+            training.submit(session=session, user=user, module="supervisor", answers=right)
             break
     session.commit()

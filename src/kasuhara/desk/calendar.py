@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from kasuhara.errors import FieldProblem, InputError, Message
+from kasuhara.knowledge import Source, load_knowledge_base
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2099
@@ -188,3 +189,8 @@ class WorkingCalendar:
 
     def working_days(self, days: Iterable[date]) -> list[date]:
         return [d for d in days if self.is_working_day(d)]
+
+
+def holiday_law_sources() -> tuple[Source, ...]:
+    """Where the holiday rules come from, with their status (recorded in the knowledge base)."""
+    return load_knowledge_base().text_sources["holiday_act"]

@@ -8,14 +8,18 @@ decision is recorded with its reason (users ask for exactly this: automatic cut-
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from kasuhara.errors import FieldProblem, InputError, Message
+from kasuhara.knowledge import Situation, load_knowledge_base
+from kasuhara.knowledge.model import Condition
+from kasuhara.knowledge.vocabulary import DETERRENCE_STEPS
 from kasuhara.validation import positive_int_fields
 
-STEPS: tuple[str, ...] = ("warning", "single_contact", "end_of_service", "ban", "police_report")
+STEPS: tuple[str, ...] = DETERRENCE_STEPS
 STEP_LABELS: dict[str, Message] = {
     "warning": Message("警告（警告書の送付）", "Warning (warning letter)"),
     "single_contact": Message("対応窓口の一本化", "Single point of contact"),
@@ -26,11 +30,6 @@ STEP_LABELS: dict[str, Message] = {
 ESCALATION: tuple[str, ...] = ("warning", "single_contact", "end_of_service", "ban")
 """Steps from mildest to strongest; the police report stands apart (it depends on the conduct)."""
 CHANNELS: tuple[str, ...] = ("phone", "visit", "email", "web", "sns", "letter")
-# Behaviour ids (the knowledge-base contract) for which the manual says police (暴力型, 威嚇・脅迫型,
-# 拘束型 incl. 不退去, property damage, sexual conduct/stalking), whatever the count.
-POLICE_BEHAVIOURS = frozenset(
-    {"physical_attack", "threat", "intimidation", "confinement", "refusal_to_leave", "property_damage", "sexual"}
-)
 
 
 @dataclass(frozen=True)
@@ -58,65 +57,30 @@ class History:
 
 @dataclass(frozen=True)
 class ProposalRule:
-    """Propose `step` when the count reaches `min_events` and every step in `after` was taken."""
+    """Propose `step` when the count reaches `min_events` and every step in `after` was taken,
+    or, with `when`, when the customer's record shows that conduct (whatever the count)."""
 
     id: str
     step: str
     reason: Message
     min_events: int = 0
     after: tuple[str, ...] = ()
-    any_behaviour: frozenset[str] = field(default_factory=frozenset)
+    when: Condition | None = None
 
 
-# Counts are relative to the company's alert_count: `min_events` 0 means "at the threshold".
-RULES: tuple[ProposalRule, ...] = (
-    ProposalRule(
-        "police_for_danger",
-        "police_report",
-        any_behaviour=POLICE_BEHAVIOURS,
-        reason=Message(
-            "暴力・脅迫・居座り・つきまとい等の記録があります。警察への相談を検討してください",
-            "Violence, threats, confinement or stalking is on record: consider the police",
-        ),
-    ),
-    ProposalRule(
-        "warn_at_threshold",
-        "warning",
-        reason=Message(
-            "会社の基準件数に達しました。まず警告書で行為の中止を求めます",
-            "The company's threshold is reached: first ask in writing that the conduct stop",
-        ),
-    ),
-    ProposalRule(
-        "single_contact_after_warning",
-        "single_contact",
-        after=("warning",),
-        reason=Message(
-            "警告後も続いています。対応窓口を一本化し、担当者以外は応対しません",
-            "It continued after the warning: one named contact handles this customer",
-        ),
-    ),
-    ProposalRule(
-        "ban_after_single_contact",
-        "ban",
-        min_events=1,
-        after=("warning", "single_contact"),
-        reason=Message(
-            "警告と窓口一本化の後も続いています。範囲と見直し日を定めた出入り禁止を検討します",
-            "It continued after warning and single contact: consider a ban with scope and review date",
-        ),
-    ),
-    ProposalRule(
-        "end_of_service_after_single_contact",
-        "end_of_service",
-        min_events=1,
-        after=("warning", "single_contact"),
-        reason=Message(
-            "継続的な取引がある場合は、契約・サービスの終了を検討します",
-            "Where there is an ongoing contract, consider ending the service",
-        ),
-    ),
-)
+@functools.cache
+def proposal_rules() -> tuple[ProposalRule, ...]:
+    """The proposals as the knowledge base states them (knowledge/data/deterrence.yaml, with sources)."""
+    return tuple(
+        ProposalRule(p.id, p.step, p.reason, p.min_events, p.after, p.when)
+        for p in load_knowledge_base().deterrence
+    )
+
+
+def _record(history: History) -> Situation:
+    """The record as a situation for the data's conditions (which may look at behaviours only)."""
+    return Situation(behaviours=history.behaviours, channel="", demand_kind="", injury=None, public=None,
+                     asked_to_leave=0, public_official=False)
 
 
 @dataclass(frozen=True)
@@ -141,8 +105,9 @@ def reaches_threshold(history: History, policy: OffenderPolicy) -> bool:
     return history.events_in_window >= policy.alert_count
 
 
-def propose(history: History, policy: OffenderPolicy, rules: tuple[ProposalRule, ...] = RULES) -> list[Proposal]:
+def propose(history: History, policy: OffenderPolicy, rules: tuple[ProposalRule, ...] | None = None) -> list[Proposal]:
     """The steps the system proposes now (never decides); empty below the threshold and no danger."""
+    rules = proposal_rules() if rules is None else rules
     proposals: list[Proposal] = []
     strongest = max((ESCALATION.index(s) for s in history.steps_taken if s in ESCALATION), default=-1)
     for rule in rules:
@@ -152,8 +117,8 @@ def propose(history: History, policy: OffenderPolicy, rules: tuple[ProposalRule,
             continue  # a milder step than one already in force adds nothing
         if rule.step == "ban" and history.active_ban:
             continue
-        if rule.any_behaviour:
-            if history.behaviours & rule.any_behaviour and "police_report" not in history.steps_taken:
+        if rule.when is not None:
+            if rule.when(_record(history)) and "police_report" not in history.steps_taken:
                 proposals.append(Proposal(rule.step, rule.id, rule.reason))
             continue
         if history.events_in_window < policy.alert_count + rule.min_events:

@@ -7,7 +7,7 @@ into template variables; the wording is in `templates/<lang>/<template>.md.j2`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -22,6 +22,15 @@ from kasuhara.errors import FieldProblem, InputError, Message
 
 LANGS = ("ja", "en")
 SIZES = ("A4", "A3")
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A person's approval of a document kind in the app: the signature block prints it."""
+
+    name: str
+    title: str
+    on: date
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,14 @@ class DocumentKind:
     poster: bool = False
     sizes: tuple[str, ...] = ("A4",)
     audience: str = "company"
+    sources: str = "inline"
+    industries: tuple[str, ...] = ()
+    """Industries the document fits (empty: every industry); any other is refused and not offered."""
+    not_for: tuple[str, ...] = ()
+
+    def fits(self, industry: str) -> bool:
+        return industry not in self.not_for and (not self.industries or industry in self.industries)
+    """inline | appendix | none (customer-facing: no sources, no unconfirmed notes, no versions)."""
 
     def check(self, inp: BuildInput) -> None:
         problems: list[FieldProblem] = []
@@ -70,6 +87,10 @@ class DocumentKind:
             problems.append(
                 FieldProblem("size", Message("この文書では使えない用紙サイズです", "size not offered for this document"), self.sizes)
             )
+        if not self.fits(inp.company.industry):
+            problems.append(FieldProblem("kind", Message(
+                f"この文書は業種「{inp.company.industry_label('ja')}」には合わないため作成しません",
+                f"this document does not fit the industry '{inp.company.industry_label('en')}'")))
         if self.needs_incident and inp.incident is None:
             problems.append(FieldProblem("incident", Message("事案（--incident）が必要です", "needs an incident (--incident)")))
         if problems:
@@ -78,9 +99,11 @@ class DocumentKind:
     def build(self, inp: BuildInput) -> Document:
         self.check(inp)
         variables = self.variables(inp)
-        legal = variables.pop("law", None) or inp.legal()
+        legal = replace(variables.pop("law", None) or inp.legal(), sources_mode=self.sources, collected=[])
+        approval = inp.extra.get("approval")
         markup = template_env().get_template(f"{inp.lang}/{self.template}.md.j2").render(
-            company=inp.company, lang=inp.lang, size=inp.size, on=inp.on, law=legal, t=legal.t, **variables
+            company=inp.company, lang=inp.lang, size=inp.size, on=inp.on, law=legal, t=legal.t,
+            approval=approval if isinstance(approval, Approval) else None, **variables
         )
         blocks = parse(markup, inp.lang)
         title = self.title.in_(inp.lang) if self.poster else next((b.text for b in blocks if b.kind == "title"), self.title.in_(inp.lang))

@@ -19,6 +19,9 @@ from kasuhara.errors import KasuharaError, Message
 
 MINCHO = "IPAexMincho"
 GOTHIC = "IPAexGothic"
+MONO = "DejaVuSansMono"
+"""Fixed-width face for hashes and file names (Debian fonts-dejavu-core); ASCII text only."""
+_MONO_DIRS = ("/usr/share/fonts/truetype/dejavu",)
 _FILES = {MINCHO: "ipaexm.ttf", GOTHIC: "ipaexg.ttf"}
 _DIRS = (
     "/usr/share/fonts/opentype/ipaexfont-mincho",
@@ -64,3 +67,16 @@ def register_fonts() -> tuple[str, str]:
     addMapping(GOTHIC, 0, 1, GOTHIC)
     addMapping(GOTHIC, 1, 1, GOTHIC)
     return MINCHO, GOTHIC
+
+
+@cache
+def mono_font() -> str:
+    """The registered fixed-width font, or Gothic where DejaVu Sans Mono is not installed."""
+    register_fonts()
+    dirs = [os.environ["KASUHARA_FONT_DIR"]] if os.environ.get("KASUHARA_FONT_DIR") else []
+    for d in (*dirs, *_MONO_DIRS):
+        candidate = Path(d) / "DejaVuSansMono.ttf"
+        if candidate.is_file():
+            pdfmetrics.registerFont(TTFont(MONO, str(candidate)))
+            return MONO
+    return GOTHIC

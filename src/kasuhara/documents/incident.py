@@ -36,6 +36,7 @@ class EvidenceItem:
     size: int | None = None
     collected_at: str = ""
     note: str = ""
+    collected_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,17 @@ class IncidentRecord:
     id: str
     facts: Mapping[str, Any]
     site: str = ""
+    site_address: str = ""
     summary: str = ""
     reporter: str = ""
     customer_name: str = ""
     customer_address: str = ""
+    customer_phone: str = ""
+    customer_note: str = ""
+    victims: tuple[str, ...] = ()
+    witnesses: tuple[str, ...] = ()
+    on_behalf_of: str = ""
+    """The owner a management company writes for (a warning letter as the owner's agent)."""
     timeline: tuple[TimelineEntry, ...] = ()
     evidence: tuple[EvidenceItem, ...] = ()
     decisions: tuple[TimelineEntry, ...] = ()
@@ -119,6 +127,7 @@ def incident_from_mapping(data: Mapping[str, Any]) -> IncidentRecord:
                 size=size if isinstance(size, int) else None,
                 collected_at=_str(raw, "collected_at") or _str(raw, "uploaded_at"),
                 note=_str(raw, "note"),
+                collected_by=_str(raw, "collected_by") or _str(raw, "uploaded_by"),
             )
         )
     decisions = [
@@ -130,14 +139,26 @@ def incident_from_mapping(data: Mapping[str, Any]) -> IncidentRecord:
         raise InputError(problems)
     customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
     assert isinstance(customer, dict)
+    def names(key: str) -> tuple[str, ...]:
+        value = data.get(key)
+        if isinstance(value, str):
+            return (value,) if value.strip() else ()
+        return tuple(str(v) for v in value if str(v).strip()) if isinstance(value, list) else ()
+
     return IncidentRecord(
         id=_str(data, "id") or "—",
         facts=facts,
         site=_str(data, "site"),
+        site_address=_str(data, "site_address"),
         summary=_str(data, "summary") or _str(data, "title"),
         reporter=_str(data, "reporter"),
         customer_name=_str(customer, "name"),
         customer_address=_str(customer, "address"),
+        customer_phone=_str(customer, "phone"),
+        customer_note=_str(customer, "note"),
+        victims=names("victims"),
+        witnesses=names("witnesses"),
+        on_behalf_of=_str(data, "on_behalf_of"),
         timeline=tuple(timeline),
         evidence=tuple(evidence),
         decisions=tuple(decisions),

@@ -11,9 +11,9 @@ from typing import Any
 
 from kasuhara.documents.assessment import assess, message
 from kasuhara.documents.base import BuildInput, DocumentKind
-from kasuhara.documents.incident import IncidentRecord
-from kasuhara.documents.legal import LegalContext
-from kasuhara.documents.profile import CompanyProfile
+from kasuhara.documents.incident import TOKYO, EvidenceItem, IncidentRecord
+from kasuhara.documents.legal import LegalContext, legal_context
+from kasuhara.documents.profile import PREFECTURES, CompanyProfile
 from kasuhara.errors import Message, NotFoundError, NotInForceError
 
 
@@ -77,13 +77,57 @@ def _axis(value: Any, lang: str) -> str:
 
 
 def with_company_place(incident: IncidentRecord, company: CompanyProfile) -> IncidentRecord:
-    """An incident without a location happened at the company's place (it decides the ordinance)."""
+    """Where the incident happened decides the ordinance: its own location, else its site's, else
+    the company's; the site's address is completed from the company's sites."""
+    site = company.site(incident.site) if incident.site else None
+    if site is not None and not incident.site_address and site.address:
+        incident = replace(incident, site_address=site.address)
     if incident.facts.get("location"):
         return incident
-    location = {"prefecture": company.prefecture}
-    if company.municipality:
-        location["municipality"] = company.municipality_code or company.municipality
+    location: dict[str, str] = {}
+    if site is not None and site.prefecture:
+        location["prefecture"] = site.prefecture_code
+        if site.municipality_code:
+            location["municipality"] = site.municipality_code
+    else:
+        location["prefecture"] = company.prefecture_code
+        if company.municipality_code:
+            location["municipality"] = company.municipality_code
     return replace(incident, facts={**incident.facts, "location": location})
+
+
+def _place_codes(incident: IncidentRecord, company: CompanyProfile) -> tuple[str, str]:
+    """The incident's prefecture and municipality codes, from its facts' location."""
+    location = incident.facts.get("location")
+    location = location if isinstance(location, dict) else {}
+    pref = str(location.get("prefecture") or "")
+    if pref in PREFECTURES:
+        pref = f"{PREFECTURES.index(pref) + 1:02d}"
+    if not (pref.isdigit() and len(pref) == 2):
+        pref = company.prefecture_code
+    muni = str(location.get("municipality") or "")
+    return pref, muni if muni.isdigit() else ""
+
+
+PLACE_WORDING: dict[str, Message] = {
+    "in_person": Message("当社{site}において", "at our {site}"),
+    "phone": Message("当社{site}へのお電話において", "in a telephone call to our {site}"),
+    "email": Message("当社宛の電子メールにおいて", "in e-mails to us"),
+    "chat": Message("当社のチャット窓口において", "on our chat service"),
+    "sns": Message("SNS上の投稿・メッセージにおいて", "in posts and messages on social media"),
+    "letter": Message("当社宛の書面において", "in letters to us"),
+    "off_premises": Message("当社従業員の訪問先において", "where our employee visited you"),
+}
+
+
+def place_wording(incident: IncidentRecord, lang: str) -> str:
+    """How a letter says where it happened: a shop for a visit, the call for a phone call."""
+    channel = str(incident.facts.get("channel") or "in_person")
+    wording = PLACE_WORDING.get(channel, PLACE_WORDING["in_person"]).in_(lang)
+    site = incident.site or ("店舗" if lang == "ja" else "shop")
+    if channel == "phone" and not incident.site:
+        return "当社へのお電話において" if lang == "ja" else "in a telephone call to us"
+    return wording.format(site=site)
 
 
 CHANNEL_LABELS: dict[str, Message] = {
@@ -101,6 +145,34 @@ ORIGIN_LABELS: dict[str, Message] = {
 }
 
 
+def _when_words(at: Any, on: Any, lang: str) -> str:
+    """2026年11月20日午後2時5分頃 / 20 November 2026 at about 14:05 (Japan time)."""
+    if lang == "en":
+        day = on.strftime("%-d %B %Y")
+        return f"{day} at about {at:%H:%M} (Japan time)" if at else day
+    day = f"{on.year}年{on.month}月{on.day}日"
+    if not at:
+        return day
+    half = "午前" if at.hour < 12 else "午後"
+    hour = at.hour if at.hour <= 12 else at.hour - 12
+    return f"{day}{half}{hour}時{at.minute}分頃"
+
+
+def human_size(size: int | None) -> str:
+    """Bytes as a person reads them, with the exact count for the record."""
+    if size is None:
+        return "—"
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit}（{size:,} bytes）"
+    return f"{size:,} bytes"
+
+
+def _evidence_row(e: EvidenceItem) -> dict[str, str]:
+    return {"filename": e.filename, "kind": e.kind or "—", "sha256": e.sha256, "size": human_size(e.size),
+            "collected_at": e.collected_at or "—", "collected_by": e.collected_by, "note": e.note}
+
+
 def _label(table: dict[str, Message], value: Any, lang: str) -> str:
     return table[value].in_(lang) if isinstance(value, str) and value in table else (str(value) if value else "—")
 
@@ -108,7 +180,8 @@ def _label(table: dict[str, Message], value: Any, lang: str) -> str:
 def case_variables(inp: BuildInput) -> dict[str, Any]:
     incident: IncidentRecord = with_company_place(inp.incident, inp.company)
     on = incident.occurred_on
-    law = inp.legal(on)
+    pref, muni = _place_codes(incident, inp.company)
+    law = legal_context(on=on, lang=inp.lang, prefecture_code=pref, municipality_code=muni)
     a = assess(incident, inp.company.thresholds)
     try:
         determination = law.t(law.kb.determination(str(a.get("determination"))).label)
@@ -127,7 +200,11 @@ def case_variables(inp: BuildInput) -> dict[str, Any]:
         "law": law,
         "inc": incident,
         "facts": incident.facts,
-        "occurred": at.strftime("%Y-%m-%d %H:%M") if at else on.isoformat(),
+        "occurred": at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M") if at else on.isoformat(),
+        "occurred_words": _when_words(at.astimezone(TOKYO) if at else None, on, inp.lang),
+        "place_prefecture": PREFECTURES[int(pref) - 1],
+        "place_text": place_wording(incident, inp.lang),
+        "evidence": [_evidence_row(e) for e in incident.evidence],
         "occurred_on": on,
         "a": a,
         "determination_id": str(a.get("determination")),

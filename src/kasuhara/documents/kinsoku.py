@@ -23,10 +23,62 @@ from reportlab.platypus.paragraph import (
 
 CANNOT_END = "（「『【〔［｛〈《([{‘“＜"
 _FUZZ = 1e-6
+_AFTER_OK = set("、。，．！？）」』】／・ 　:：")
 
 
-def ja_frag_split(frags: list[Any], max_widths: list[float], calc_bounds: bool, encoding: str = "utf8") -> Any:
-    """Split fragments into lines, character by character, with kinsoku at both ends of a line."""
+def _hiragana(ch: str) -> bool:
+    return "\u3041" <= ch <= "\u309f"
+
+
+def _good_break(before: str, after: str) -> bool:
+    """A place where a phrase may end: after punctuation, or where hiragana (a particle or an
+    ending) gives way to kanji or katakana, so 土下座 or 従業員 is never cut in two."""
+    if before in "おご" and not _hiragana(after):
+        return False  # the honorific prefix stays with its word (お願い, ご要望)
+    return before in _AFTER_OK or (_hiragana(before) and not _hiragana(after)) or after in "（「『【"
+
+
+NO_BREAK_WORDS = (
+    "引き取り", "取り扱い", "取り組み", "申し入れ", "申し訳", "問い合わせ", "受け付け", "立ち入り", "付き添い",
+    "見直し", "話し合い", "言い方", "働き", "待ち伏せ", "付きまとい", "お願い", "お客様", "お引き取り", "ご意見", "ご要望", "お断り",
+)
+"""Words whose kana ending sits inside them (送り仮名): no break inside, as in 引き／取り."""
+
+
+def _inside_words(chars: list[Any]) -> set[int]:
+    """Positions p where a break between p-1 and p would cut one of NO_BREAK_WORDS."""
+    text = "".join(str(c) for c in chars)
+    inside: set[int] = set()
+    for word in NO_BREAK_WORDS:
+        start = text.find(word)
+        while start >= 0:
+            inside.update(range(start + 1, start + len(word)))
+            start = text.find(word, start + 1)
+    return inside
+
+
+def _word_break(chars: list[Any], line_start: int, i: int, inside: set[int] | None = None) -> int:
+    """Move a break back to the last good place in the second half of the line (words kept whole)."""
+    inside = inside or set()
+
+    def good(p: int) -> bool:
+        return p not in inside and _good_break(str(chars[p - 1]), str(chars[p]))
+
+    if i >= len(chars) or good(i):
+        return i
+    for p in range(i - 1, line_start + max(1, (i - line_start) // 2), -1):
+        if good(p) and chars[p] not in ALL_CANNOT_START:
+            return p
+    return i
+
+
+def ja_frag_split(
+    frags: list[Any], max_widths: list[float], calc_bounds: bool, encoding: str = "utf8", *, whole_words: bool = False
+) -> Any:
+    """Split fragments into lines, character by character, with kinsoku at both ends of a line.
+
+    `whole_words` (posters, headings set large) also keeps words whole: a line breaks only where a
+    phrase may end, if there is such a place in the second half of the line."""
     chars: list[Any] = []
     for f in frags:
         text = f.text
@@ -37,6 +89,7 @@ def ja_frag_split(frags: list[Any], max_widths: list[float], calc_bounds: bool, 
         else:
             chars.append(cjkU(text, f, encoding))
     lines: list[Any] = []
+    inside = _inside_words(chars) if whole_words else set()
     i = 0
     width_used = 0.0
     line_start = 0
@@ -80,6 +133,10 @@ def ja_frag_split(frags: list[Any], max_widths: list[float], calc_bounds: bool, 
                 while i > line_start + 2 and chars[i - 1] in CANNOT_END:
                     i -= 1
                     extra += chars[i].width
+                if whole_words:
+                    moved = _word_break(chars, line_start, i, inside)
+                    extra += sum(chars[k].width for k in range(moved, i))
+                    i = moved
             lines.append(makeCJKParaLine(chars[line_start:i], max_width, width_used, extra, line_break, calc_bounds))
             try:
                 max_width = max_widths[len(lines)]
@@ -104,4 +161,5 @@ class JaParagraph(Paragraph):  # type: ignore[misc]
             return self.blPara
         _handleBulletWidth(self.bulletText, self.style, maxWidths)
         auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
-        return ja_frag_split(self.frags, list(maxWidths), auto not in ("", "off"))
+        return ja_frag_split(self.frags, list(maxWidths), auto not in ("", "off"),
+                             whole_words=bool(getattr(self.style, "wholeWords", False)))

@@ -3,21 +3,19 @@
 Which rules are in force at the company's place on the document's date, the behaviours, the
 response types and the offences with their penalties all come from `kasuhara.knowledge`, so the
 law in a document is the law in the judgment. The article wording a document quotes (e.g. the
-Tokyo ordinance article by article) lives in `data/citations.yaml`, keyed by the knowledge-base
-rule id it belongs to, each with its source and status; unconfirmed points print as such.
+Tokyo ordinance article by article) lives in the knowledge base too (knowledge/data/citations.yaml),
+keyed by the rule id it belongs to, each with its source and status; unconfirmed points print as such.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from kasuhara.errors import KnowledgeBaseError, Message
+from kasuhara.errors import Message
 from kasuhara.knowledge.loader import load_knowledge_base
 from kasuhara.knowledge.model import Behaviour, KnowledgeBase, Offence, ResponseType, Rule, Source
 
@@ -54,39 +52,35 @@ class CitationBook:
 
 @cache
 def citation_book() -> CitationBook:
-    raw = yaml.safe_load(resources.files("kasuhara.documents").joinpath("data/citations.yaml").read_text("utf-8"))
-    sources = {str(k): str(v) for k, v in raw["sources"].items()}
-    book: dict[str, Citation] = {}
-    for item in raw["citations"]:
-        cid = item["id"]
-        if cid in book:
-            raise KnowledgeBaseError(Message(f"citations.yaml: 重複した id {cid}", f"citations.yaml: duplicate id {cid}"))
-        unknown = [s for s in item["sources"] if s not in sources]
-        if unknown or item["status"] not in STATUS_LABELS:
-            raise KnowledgeBaseError(
-                Message(f"citations.yaml: {cid} の出典または状態が不正です", f"citations.yaml: {cid} has a bad source or status")
-            )
-        book[cid] = Citation(
-            id=cid,
-            scope=str(item["scope"]),
-            label=Message(**item["label"]),
-            text=Message(**item["text"]),
-            quote=bool(item["quote"]),
-            status=str(item["status"]),
-            sources=tuple(item["sources"]),
-        )
-    return CitationBook(sources=sources, citations=book)
+    """The quoted wordings, read from the knowledge base (knowledge/data/citations.yaml, validated by
+    its strict loader; source keys are the knowledge base's one catalogue)."""
+    kb = load_knowledge_base()
+    book = {
+        c.id: Citation(id=c.id, scope=c.scope, label=c.label, text=c.text, quote=c.quote, status=c.status,
+                       sources=c.sources)
+        for c in kb.citations
+    }
+    return CitationBook(sources=dict(kb.catalogue), citations=book)
+
+
+_LOCATOR = re.compile(r"(repo\s|\{[^}]*\}|Vault/|\.md\b|@\s?[0-9a-f]{7,})")
+_MIRROR = re.compile(r"（[^（）]*(?:mirror|DB4LAW)[^（）]*）|\([^()]*(?:mirror|DB4LAW)[^()]*\)")
 
 
 def format_kb_source(source: Source) -> str:
-    parts = [source.title]
+    """A source as a reader can look it up: title, article, citation and address.
+
+    Storage locators of the knowledge base (a repository path, a `{N}` placeholder, a commit) are
+    how the data was checked, not where a reader finds the law, and never print.
+    """
+    parts = [_MIRROR.sub("", source.title).strip()]
     if source.article:
         parts.append(source.article)
-    if source.citation and source.citation != source.title:
+    if source.citation and source.citation != source.title and not _LOCATOR.search(source.citation):
         parts.append(source.citation)
-    if source.url:
+    if source.url and not _LOCATOR.search(source.url):
         parts.append(source.url)
-    return " ".join(parts)
+    return " ".join(p for p in parts if p)
 
 
 @dataclass(frozen=True)
@@ -102,6 +96,10 @@ class LegalContext:
     municipality_code: str
     site_rules: tuple[tuple[Rule, tuple[str, ...]], ...] = ()
     """Ordinances in force where other sites are (not at the company's own place), with those sites."""
+    sources_mode: str = "inline"
+    """inline: each citation carries its source; appendix: sources are collected for an internal
+    appendix (the manual); none: a customer-facing document prints no sources and no unconfirmed notes."""
+    collected: list[str] = field(default_factory=list, compare=False, hash=False)
 
     @property
     def kb_version(self) -> str:
@@ -149,21 +147,38 @@ class LegalContext:
             return c if c.scope.removeprefix("pending:") == self.prefecture_code else None
         return c
 
+    def _note(self, line: str) -> str:
+        """A source line as this document shows it: inline, kept for the appendix, or not at all."""
+        if self.sources_mode == "none":
+            return ""
+        if self.sources_mode == "appendix":
+            if line not in self.collected:
+                self.collected.append(line)
+            return ""
+        return "> " + line
+
     def source_line(self, c: Citation, *, with_label: bool = False) -> str:
         book = citation_book()
         status = STATUS_LABELS[c.status].in_(self.lang)
         where = "; ".join(book.sources[s] for s in c.sources)
-        if with_label:
+        if with_label or self.sources_mode == "appendix":
             where = f"{self.t(c.label)} — {where}"
         if self.lang == "en":
-            return f"> Source: {where} ({status})"
-        return f"> 出典: {where}（{status}）"
+            return self._note(f"Source: {where} ({status})")
+        return self._note(f"出典: {where}（{status}）")
+
+    @property
+    def appendix(self) -> tuple[str, ...]:
+        """The sources cited so far, for the internal appendix."""
+        return tuple(self.collected)
 
     def cite(self, cid: str, *, with_label: bool = True) -> str:
         """Markup for one citation: the wording, then its source; an unconfirmed point as a caution."""
         c = self.citation(cid)
         if c is None:
             return ""
+        if c.unconfirmed and self.sources_mode == "none":
+            return ""  # a customer is told only what is settled
         if c.unconfirmed:
             mark = "【未確認】" if self.lang != "en" else "[Unconfirmed] "
             return f"\n! {mark}{self.t(c.text)}\n{self.source_line(c, with_label=True)}\n"
@@ -179,7 +194,8 @@ class LegalContext:
         for s in rule.sources:
             status = STATUS_LABELS.get(s.status, STATUS_LABELS["U"]).in_(self.lang)
             parts.append(f"{format_kb_source(s)}（{status}）" if self.lang != "en" else f"{format_kb_source(s)} ({status})")
-        return f"> {label}: " + "; ".join(parts)
+        head = f"{self.t(rule.title)} — " if self.sources_mode == "appendix" else ""
+        return self._note(f"{label}: {head}" + "; ".join(parts))
 
     def rule_since(self, rule: Rule) -> str:
         if rule.effective_from is None:

@@ -8,7 +8,9 @@ Markup, one block per line group (blank lines separate paragraphs):
   `# t` title, `## t` / `### t` headings, `- t` bullet, `1. t` numbered item, `[ ] t` checklist item,
   `| a | b |` table row (the first row is the header), `> t` source note,
   `! t` caution box (used for unconfirmed points), `@big t` / `@center t` poster lines,
-  `@right t` right-aligned line, `---` page break. `**bold**` inside any text.
+  `@tile t` one tile of a poster's grid (consecutive tiles form one grid),
+  `@step name | question | yes | no` one box of a flowchart (consecutive steps form one chart),
+  `@right t` right-aligned line, `---` page break. `**bold**` and `` `code` `` (fixed width) inside any text.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Literal
 
 BlockKind = Literal[
     "title", "h2", "h3", "para", "bullets", "numbered", "table", "source", "caution", "big", "center",
-    "right", "pagebreak", "checklist",
+    "right", "pagebreak", "checklist", "tiles", "flow",
 ]
 
 
@@ -46,11 +48,11 @@ class Document:
         """The text as a reader sees it, for the HTML preview's search and for tests."""
         out: list[str] = []
         for b in self.blocks:
-            if b.kind in ("bullets", "numbered"):
+            if b.kind in ("bullets", "numbered", "tiles"):
                 out.extend(strip_inline(i) for i in b.items)
             elif b.kind == "checklist":
                 out.extend("□ " + strip_inline(i) for i in b.items)
-            elif b.kind == "table":
+            elif b.kind in ("table", "flow"):
                 out.extend(" | ".join(strip_inline(c) for c in row) for row in b.rows)
             elif b.kind != "pagebreak":
                 out.append(strip_inline(b.text))
@@ -70,10 +72,12 @@ _PREFIXES: tuple[tuple[str, BlockKind], ...] = (
     ("@right ", "right"),
 )
 BOLD = re.compile(r"\*\*(.+?)\*\*")
+CODE = re.compile(r"`([^`]+)`")
+"""`text`: a hash or a file name, set in a fixed-width face and never broken inside."""
 
 
 def strip_inline(text: str) -> str:
-    return BOLD.sub(r"\1", text)
+    return CODE.sub(r"\1", BOLD.sub(r"\1", text))
 
 
 def _joiner(lang: str) -> str:
@@ -108,6 +112,21 @@ def parse(markup: str, lang: str) -> list[Block]:
                 blocks[-1].rows.append(cells)
             else:
                 blocks.append(Block("table", rows=[cells]))
+            continue
+        if line.startswith("@step "):
+            flush()
+            cells = [c.strip() for c in line[6:].split("|")]
+            if blocks and blocks[-1].kind == "flow":
+                blocks[-1].rows.append(cells)
+            else:
+                blocks.append(Block("flow", rows=[cells]))
+            continue
+        if line.startswith("@tile "):
+            flush()
+            if blocks and blocks[-1].kind == "tiles":
+                blocks[-1].items.append(line[6:].strip())
+            else:
+                blocks.append(Block("tiles", items=[line[6:].strip()]))
             continue
         if line.startswith("[ ] "):
             flush()

@@ -11,6 +11,7 @@ KINDS = (
         title=Message("カスタマーハラスメントに対する基本方針", "Basic policy on customer harassment"),
         description=Message("ウェブサイトや店頭で公表する基本方針", "The policy to publish on the website and at shop fronts"),
         template="policy",
+        sources="none",
         variables=no_variables,
     ),
 )

@@ -68,6 +68,24 @@ class DeskContact:
 
 
 @dataclass(frozen=True)
+class ContactPoint:
+    """Where customers turn (お客様窓口): a repeat caller or a warned customer is sent here.
+
+    Kept apart from the employees' consultation desk (DeskContact): a harasser must never be
+    pointed at the desk that protects the staff from them.
+    """
+
+    name: str
+    phone: str = ""
+    email: str = ""
+    hours: str = ""
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.name and (self.phone or self.email))
+
+
+@dataclass(frozen=True)
 class CompanyProfile:
     """What a document needs to know about the company."""
 
@@ -84,6 +102,7 @@ class CompanyProfile:
     desk: DeskContact | None = None
     police_contact: str = ""
     lawyer_contact: str = ""
+    customer_contact: ContactPoint | None = None
 
     @property
     def prefecture_code(self) -> str:
@@ -120,7 +139,13 @@ class CompanyProfile:
             else {"name": self.desk.name, "phone": self.desk.phone, "email": self.desk.email, "hours": self.desk.hours},
             "police_contact": self.police_contact,
             "lawyer_contact": self.lawyer_contact,
+            "customer_contact": None if self.customer_contact is None else {
+                "name": self.customer_contact.name, "phone": self.customer_contact.phone,
+                "email": self.customer_contact.email, "hours": self.customer_contact.hours},
         }
+
+    def site(self, name: str) -> Site | None:
+        return next((s for s in self.sites if s.name == name), None)
 
 
 def _problem(path: str, ja: str, en: str, allowed: tuple[str, ...] = ()) -> FieldProblem:
@@ -143,7 +168,7 @@ def _text(data: Mapping[str, Any], key: str, path: str, problems: list[FieldProb
 
 _TOP_FIELDS = (
     "name", "name_en", "industry", "prefecture", "municipality", "municipality_code", "representative",
-    "address", "sites", "thresholds", "desk", "police_contact", "lawyer_contact",
+    "address", "sites", "thresholds", "desk", "police_contact", "lawyer_contact", "customer_contact",
 )
 
 
@@ -202,6 +227,24 @@ def company_from_mapping(data: Mapping[str, Any]) -> CompanyProfile:
                 email=_text(raw_desk, "email", "desk.", problems),
                 hours=_text(raw_desk, "hours", "desk.", problems),
             )
+    customer_contact: ContactPoint | None = None
+    raw_contact = data.get("customer_contact")
+    if raw_contact is not None:
+        if not isinstance(raw_contact, dict):
+            problems.append(_problem("customer_contact", "オブジェクトが必要です", "must be a mapping"))
+        else:
+            for key in raw_contact:
+                if key not in ("name", "phone", "email", "hours"):
+                    problems.append(_problem(f"customer_contact.{key}", "不明な項目です", "unknown field"))
+            customer_contact = ContactPoint(
+                name=_text(raw_contact, "name", "customer_contact.", problems, required=True),
+                phone=_text(raw_contact, "phone", "customer_contact.", problems),
+                email=_text(raw_contact, "email", "customer_contact.", problems),
+                hours=_text(raw_contact, "hours", "customer_contact.", problems),
+            )
+            if customer_contact.name and not (customer_contact.phone or customer_contact.email):
+                problems.append(_problem("customer_contact.phone", "電話番号かメールアドレスが必要です",
+                                         "needs a phone number or an e-mail address"))
     thresholds = Thresholds()
     raw_thresholds = data.get("thresholds") or {}
     if not isinstance(raw_thresholds, dict):
@@ -222,6 +265,7 @@ def company_from_mapping(data: Mapping[str, Any]) -> CompanyProfile:
         sites=tuple(sites),
         thresholds=thresholds,
         desk=desk,
+        customer_contact=customer_contact,
         **rest,
     )
 

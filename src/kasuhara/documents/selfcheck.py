@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -37,9 +38,21 @@ class SystemState:
     deterrence_policy: bool | None = None
     incidents_recorded: bool | None = None
     care_followups: bool | None = None
+    policy_approved_on: date | None = None
+    manual_approved_on: date | None = None
 
     def probe(self, name: str) -> tuple[str, str] | None:
         """(answer, evidence) for a probe, or None when unknown."""
+        if name in ("policy_generated", "manual_generated"):
+            approved = self.policy_approved_on if name == "policy_generated" else self.manual_approved_on
+            if approved is not None:
+                return "yes", f"承認 {approved.isoformat()}"
+            if getattr(self, name):
+                return "partial", "作成のみ・未承認"  # generated is not adopted
+            return None
+        if name == "adopted_on":
+            found = [d for d in (self.policy_approved_on, self.manual_approved_on) if d is not None]
+            return ("yes", min(found).isoformat()) if found else None
         value = getattr(self, name)
         if value is None:
             return None
@@ -50,6 +63,17 @@ class SystemState:
         return ("yes" if value else "no"), ""
 
 
+DUTIES: dict[str, Message] = {
+    "legal": Message("法令上の義務", "legal duty"),
+    "best_effort": Message("努力義務", "duty of best effort"),
+    "good_practice": Message("望ましい取組み", "good practice"),
+}
+PRIORITIES: dict[str, tuple[Message, int]] = {
+    "high": (Message("高", "high"), 30), "medium": (Message("中", "medium"), 90), "low": (Message("低", "low"), 180),
+}
+"""Priority label and the days until the suggested deadline."""
+
+
 @dataclass(frozen=True)
 class Question:
     id: str
@@ -58,6 +82,16 @@ class Question:
     probe: str | None
     text: Message
     advice: Message
+    duty: str = "legal"
+    owner: Message = field(default_factory=lambda: Message("人事部門", "HR"))
+    answer_type: str = "yesno"
+    options: tuple[tuple[str, Message], ...] = ()
+
+    @property
+    def priority(self) -> str:
+        if self.duty == "legal":
+            return "high" if self.weight >= 2 else "medium"
+        return "medium" if self.duty == "best_effort" else "low"
 
 
 @dataclass(frozen=True)
@@ -77,7 +111,21 @@ class QuestionResult:
 
     @property
     def value(self) -> float:
+        if self.question.answer_type == "date":
+            return 1.0 if _is_date(self.answer) else 0.0
+        if self.question.answer_type == "choice":
+            return 0.0 if self.answer in ("none", "unanswered") else 1.0
         return ANSWERS.get(self.answer, 0.0)
+
+    def shown(self, lang: str) -> str:
+        """The answer as a reader sees it."""
+        if self.answer == "unanswered":
+            return "未回答" if lang == "ja" else "unanswered"
+        if self.question.answer_type == "choice":
+            return next((m.in_(lang) for k, m in self.question.options if k == self.answer), self.answer)
+        if self.question.answer_type == "date":
+            return self.answer
+        return {"yes": Message("はい", "yes"), "partial": Message("一部", "partly"), "no": Message("いいえ", "no")}[self.answer].in_(lang)
 
     @property
     def is_gap(self) -> bool:
@@ -90,10 +138,17 @@ class SelfCheckResult:
     results: tuple[QuestionResult, ...]
     score: int
     category_scores: dict[str, int] = field(default_factory=dict)
+    on: date | None = None
 
     @property
     def gaps(self) -> tuple[QuestionResult, ...]:
-        return tuple(r for r in self.results if r.is_gap)
+        """The gaps, most urgent first: legal duties before good practice."""
+        order = {"high": 0, "medium": 1, "low": 2}
+        return tuple(sorted((r for r in self.results if r.is_gap), key=lambda r: order[r.question.priority]))
+
+    def deadline(self, r: QuestionResult) -> date:
+        """A suggested deadline: a month for a high priority, three for medium, six for low."""
+        return (self.on or date.today()) + timedelta(days=PRIORITIES[r.question.priority][1])
 
     def to_dict(self, lang: str = "ja") -> dict[str, Any]:
         return {
@@ -106,7 +161,9 @@ class SelfCheckResult:
                  "evidence": r.evidence, "text": r.question.text.in_(lang)}
                 for r in self.results
             ],
-            "gaps": [{"id": r.question.id, "text": r.question.text.in_(lang), "advice": r.question.advice.in_(lang)} for r in self.gaps],
+            "gaps": [{"id": r.question.id, "text": r.question.text.in_(lang), "advice": r.question.advice.in_(lang),
+                      "priority": r.question.priority, "duty": r.question.duty, "owner": r.question.owner.in_(lang),
+                      "deadline": self.deadline(r).isoformat()} for r in self.gaps],
         }
 
 
@@ -118,7 +175,10 @@ def questionnaire() -> tuple[tuple[Category, ...], tuple[Question, ...]]:
     )
     qs = tuple(
         Question(id=q["id"], category=q["category"], weight=int(q["weight"]), probe=q.get("probe"),
-                 text=Message(**q["text"]), advice=Message(**q["advice"]))
+                 text=Message(**q["text"]), advice=Message(**q["advice"]), duty=q.get("duty", "legal"),
+                 owner=Message(**q["owner"]) if q.get("owner") else Message("人事部門", "HR"),
+                 answer_type=q.get("answer", "yesno"),
+                 options=tuple((k, Message(**v)) for k, v in (q.get("options") or {}).items()))
         for q in raw["questions"]
     )
     return cats, qs
@@ -127,7 +187,8 @@ def questionnaire() -> tuple[tuple[Category, ...], tuple[Question, ...]]:
 def applicable(law: LegalContext) -> tuple[tuple[Category, ...], tuple[Question, ...]]:
     """The categories whose rule is in force at the company's place on the date."""
     cats, qs = questionnaire()
-    live = tuple(c for c in cats if law.has_rule(c.rule))
+    other_local = any(r.id != "ordinance:13" for r in law.local_rules)
+    live = tuple(c for c in cats if law.has_rule(c.rule) or (c.rule == "local_other" and other_local))
     ids = {c.id for c in live}
     return live, tuple(q for q in qs if q.category in ids)
 
@@ -136,12 +197,28 @@ def parse_answers(data: Mapping[str, Any]) -> dict[str, str]:
     """`{question_id: yes|partial|no}`; unknown ids and values are errors naming the field."""
     _, qs = questionnaire()
     known = tuple(q.id for q in qs)
+    by_id = {q.id: q for q in qs}
     problems: list[FieldProblem] = []
     out: dict[str, str] = {}
     source = data.get("answers", data) if isinstance(data.get("answers"), dict) else data
     for key, value in source.items():
         if key not in known:
             problems.append(FieldProblem(str(key), Message("不明な設問です", "unknown question"), known))
+            continue
+        q = by_id[key]
+        if q.answer_type == "date":
+            text = value.isoformat() if isinstance(value, date) else str(value).strip()
+            if not _is_date(text):
+                problems.append(FieldProblem(str(key), Message("日付（YYYY-MM-DD）を入力してください", "enter a date (YYYY-MM-DD)")))
+            else:
+                out[str(key)] = text
+            continue
+        if q.answer_type == "choice":
+            options = tuple(k for k, _ in q.options)
+            if value not in options:
+                problems.append(FieldProblem(str(key), Message("選択肢から選んでください", "choose one of the options"), options))
+            else:
+                out[str(key)] = str(value)
             continue
         answer = {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
         if answer not in ANSWERS:
@@ -179,7 +256,16 @@ def evaluate(law: LegalContext, answers: Mapping[str, str], state: SystemState) 
         return round(100 * sum(r.question.weight * r.value for r in rs) / total) if total else 0
 
     by_cat = {c.id: pct([r for r in results if r.question.category == c.id]) for c in cats}
-    return SelfCheckResult(categories=cats, results=tuple(results), score=pct(results), category_scores=by_cat)
+    return SelfCheckResult(categories=cats, results=tuple(results), score=pct(results), category_scores=by_cat,
+                           on=law.on)
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 def _variables(inp: BuildInput) -> dict[str, Any]:
@@ -187,7 +273,7 @@ def _variables(inp: BuildInput) -> dict[str, Any]:
     answers: Mapping[str, str] = inp.extra.get("answers", {})
     state: SystemState = inp.extra.get("state") or state_from_company(inp.company)
     result = evaluate(law, answers, state)
-    return {"law": law, "result": result}
+    return {"law": law, "result": result, "duties": DUTIES, "priorities": PRIORITIES}
 
 
 KINDS = (

@@ -2,12 +2,14 @@
 
 The quiz is drawn from the judgment's own legal scenarios (`kasuhara.judge.load_scenarios`) and
 the right answer is what the judgment decides on the scenario's facts, so the training teaches
-exactly the law the system applies. Questions are chosen deterministically per module, so the
+exactly the law the system applies, under the company's own limits. Questions are drawn per person and attempt
+(a seed), deterministically, so the
 server can grade an answer sheet without storing the questions it handed out.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ MODULES: dict[str, Message] = {
 }
 QUESTIONS_PER_MODULE = 8
 PASS_MARK = 0.8
+DEFAULT_THRESHOLDS = Thresholds()
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class Choice:
 @dataclass(frozen=True)
 class QuizQuestion:
     id: str
-    kind: str  # determination | first_action
+    kind: str  # determination | action
     scenario: str
     prompt: Message
     question: Message
@@ -97,32 +100,46 @@ VALIDITY: dict[str, Message] = {
 }
 
 
-def describe_facts(facts: Mapping[str, Any]) -> Message:
-    """A short case narrative from the facts, so the prompt never gives the answer away."""
+_LEAVE = {"phone": Message("終話", "end the call"), "in_person": Message("退去", "leave")}
+
+
+def describe_facts(facts: Mapping[str, Any], found: tuple[str, ...] | None = None) -> Message:
+    """A short case narrative from the facts, so the prompt never gives the answer away.
+
+    `found` are the behaviours the judgment found among those reported: only they are told,
+    so a stem never states a behaviour that the answer then disregards.
+    """
     from kasuhara.knowledge.loader import load_knowledge_base
 
     kb = load_knowledge_base()
     ja: list[str] = []
     en: list[str] = []
-    who = CHANNELS.get(str(facts.get("channel", "in_person")), CHANNELS["in_person"])
+    channel = str(facts.get("channel", "in_person"))
+    who = CHANNELS.get(channel, CHANNELS["in_person"])
     demand = facts.get("demand") if isinstance(facts.get("demand"), dict) else {}
     assert isinstance(demand, dict)
     kind = str(demand.get("kind", "none"))
-    if kind in DEMANDS:
+    unrelated = kind in DEMANDS and demand.get("related_to_service") is False
+    if unrelated:
+        ja.append(f"{who.ja}が、当社の商品・サービスと関係のない要求をしました。")
+        en.append(f"{who.en} made a demand that had nothing to do with our products or services.")
+    elif kind == "other":
+        ja.append(f"{who.ja}が、商品・サービスについて要求をしました。")
+        en.append(f"{who.en} made a demand about a product or service.")
+    elif kind in DEMANDS:
         ja.append(f"{who.ja}が、{DEMANDS[kind].ja}を求めました。")
         en.append(f"{who.en} asked for {DEMANDS[kind].en}.")
     else:
         ja.append(f"{who.ja}の対応をしました。特に要求はありません。")
         en.append(f"{who.en} made no particular demand.")
-    unrelated = kind in DEMANDS and demand.get("related_to_service") is False
-    if unrelated:
-        ja.append("要求は当社の商品・サービスと関係のないものでした。")
-        en.append("The demand had nothing to do with our products or services.")
     validity = str(demand.get("validity", ""))
     if kind in DEMANDS and validity in VALIDITY and not unrelated:
         ja.append(VALIDITY[validity].ja)
         en.append(VALIDITY[validity].en)
-    labels = [kb.behaviour(b) for b in facts.get("behaviours", []) if isinstance(b, str) and b in kb.behaviour_ids]
+    reported = [b for b in facts.get("behaviours", []) if isinstance(b, str) and b in kb.behaviour_ids]
+    if found is not None:
+        reported = [b for b in reported if b in found]
+    labels = [kb.behaviour(b) for b in reported]
     if labels:
         ja.append("その際、" + "、".join(b.label.ja for b in labels) + "がありました。")
         en.append("There was: " + ", ".join(b.label.en for b in labels) + ".")
@@ -136,13 +153,14 @@ def describe_facts(facts: Mapping[str, Any]) -> Message:
     if isinstance(contacts, dict) and contacts.get("count"):
         ja.append(f"同じ方から{contacts.get('days')}日間に{contacts.get('count')}回の連絡がありました。")
         en.append(f"The same person contacted us {contacts.get('count')} times in {contacts.get('days')} days.")
+    leave = _LEAVE["phone" if channel == "phone" else "in_person"]
     asked = facts.get("asked_to_leave")
-    if isinstance(asked, int) and asked >= 2:
-        ja.append(f"退去（または終話）を{asked}回求めましたが、すぐには応じませんでした。")
-        en.append(f"Staff asked them {asked} times to leave (or end the call); they did not comply at once.")
-    elif asked:
-        ja.append("退去（または終話）を1回求めました。")
-        en.append("Staff asked them once to leave (or end the call).")
+    if channel in ("phone", "in_person", "off_premises") and isinstance(asked, int) and asked >= 2:
+        ja.append(f"{leave.ja}を{asked}回求めましたが、すぐには応じませんでした。")
+        en.append(f"Staff asked them {asked} times to {leave.en}; they did not comply at once.")
+    elif channel in ("phone", "in_person", "off_premises") and asked:
+        ja.append(f"{leave.ja}を1回求めました。")
+        en.append(f"Staff asked them once to {leave.en}.")
     if facts.get("injury"):
         ja.append("従業員がけがをしました。")
         en.append("An employee was injured.")
@@ -153,73 +171,150 @@ def _sentence(text: str) -> str:
     return text if text.endswith(("。", "）", ")")) else text + "。"
 
 
+REMOTE_ONLY = frozenset({"call_center"})
+"""Industries whose staff never meet customers: their quiz tells only calls, mail, chat and posts."""
+REMOTE_CHANNELS = frozenset({"phone", "email", "chat", "sns", "letter"})
+
+
+@dataclass(frozen=True)
+class _Judged:
+    scenario: str
+    channel: str
+    narrative: Message
+    determination: str
+    actions: tuple[str, ...]
+    explanation: Message
+
+
+def _teachable(facts: Mapping[str, Any], determination: str, found: tuple[str, ...], thresholds: Thresholds) -> bool:
+    """Whether a trainee who follows the module can reach the judgment's answer from the stem.
+
+    Left out: a legitimate complaint told together with a harassing behaviour, a time or count past
+    the company's limit that the judgment does not count, and "needs fact-finding" where the stem
+    does not say that the demand's grounds are still unknown.
+    """
+    demand = facts.get("demand") if isinstance(facts.get("demand"), dict) else {}
+    assert isinstance(demand, dict)
+    if determination == "legitimate_complaint" and found:
+        return False
+    if determination == "needs_fact_finding" and demand.get("validity") != "unknown":
+        return False
+    minutes = facts.get("duration_minutes")
+    if isinstance(minutes, int) and minutes > thresholds.time_limit_minutes and "prolonged_restraint" not in found:
+        return False
+    contacts = facts.get("contacts_in_period")
+    if isinstance(contacts, dict) and isinstance(contacts.get("count"), int) and isinstance(contacts.get("days"), int):
+        days = max(1, int(contacts["days"]))
+        over = contacts["count"] * thresholds.repeat_days > thresholds.repeat_contacts * days
+        if over and "repeated_contact" not in found:
+            return False
+    return True
+
+
 @cache
-def build_quiz(module: str) -> tuple[QuizQuestion, ...]:
-    """The module's questions: the judgment decides every answer."""
-    _check_module(module)
+def _pool(thresholds: Thresholds) -> tuple[_Judged, ...]:
+    """Every scenario the judgment decides under the company's limits, told as a trainee reads it."""
     from kasuhara.judge import judge, load_scenarios, parse_facts
     from kasuhara.knowledge.loader import load_knowledge_base
 
     kb = load_knowledge_base()
-    rng = random.Random(f"kasuhara-quiz-{module}")
-    judged = []
+    out: list[_Judged] = []
     seen: set[str] = set()
     for s in load_scenarios():
-        if s.thresholds != Thresholds():
-            continue  # the narrative states the company's limits only implicitly; keep default-limit cases
-        narrative = describe_facts(s.facts)
+        facts = dict(s.facts)
+        a = judge(parse_facts(facts), kb=kb, thresholds=thresholds)
+        found = tuple(b.behaviour.id for b in a.behaviours)
+        if not _teachable(facts, a.determination.id, found, thresholds):
+            continue
+        narrative = describe_facts(facts, found)
         if narrative.ja in seen:
             continue
         seen.add(narrative.ja)
-        assessment = judge(parse_facts(dict(s.facts)), kb=kb, thresholds=s.thresholds)
-        judged.append((s, narrative, assessment))
-    # round-robin over determinations so every answer appears, in a stable shuffled order
-    by_det: dict[str, list[Any]] = {}
-    for s, narrative, a in judged:
-        by_det.setdefault(a.determination.id, []).append((s, narrative, a))
-    for items in by_det.values():
-        rng.shuffle(items)
-    picked: list[Any] = []
-    while len(picked) < QUESTIONS_PER_MODULE and any(by_det.values()):
-        for det in sorted(by_det):
-            if by_det[det] and len(picked) < QUESTIONS_PER_MODULE:
-                picked.append(by_det[det].pop())
-    det_choices = tuple(Choice(d.id, d.label) for d in kb.determinations)
-    questions: list[QuizQuestion] = []
-    for i, (s, narrative, a) in enumerate(picked):
         explanation = Message(
             _sentence(a.demand_assessment.reason.ja) + _sentence(a.manner_assessment.reason.ja),
             f"{a.demand_assessment.reason.en}. {a.manner_assessment.reason.en}.".replace("..", "."),
         )
-        if module == "supervisor" and i % 2 == 1 and a.actions:
-            first = a.actions[0].action
-            recommended = {y.action.id for y in a.actions}
-            others = [x for x in kb.actions if x.id not in recommended]
+        out.append(_Judged(s.name, str(facts.get("channel", "in_person")), narrative, a.determination.id,
+                           tuple(x.action.id for x in a.actions), explanation))
+    return tuple(out)
+
+
+def _question_id(seed: str, module: str, scenario: str, kind: str) -> str:
+    """An opaque id: it names neither the scenario nor the answer."""
+    return "q" + hashlib.sha256(f"{seed}|{module}|{scenario}|{kind}".encode()).hexdigest()[:12]
+
+
+@cache
+def build_quiz(
+    module: str, thresholds: Thresholds = DEFAULT_THRESHOLDS, seed: str = "", industry: str = ""
+) -> tuple[QuizQuestion, ...]:
+    """The module's questions for one sitting: the judgment decides every answer.
+
+    `seed` (the person and the attempt) varies which scenarios are drawn and in what order, and the
+    same seed always gives the same sheet, so the server grades without storing the questions.
+    """
+    _check_module(module)
+    from kasuhara.knowledge.loader import load_knowledge_base
+
+    kb = load_knowledge_base()
+    rng = random.Random(f"kasuhara-quiz|{module}|{seed}")
+    pool = tuple(j for j in _pool(thresholds) if industry not in REMOTE_ONLY or j.channel in REMOTE_CHANNELS)
+    by_det: dict[str, list[_Judged]] = {}
+    for j in pool:
+        by_det.setdefault(j.determination, []).append(j)
+    for items in by_det.values():
+        rng.shuffle(items)
+    picked: list[_Judged] = []
+    order = sorted(by_det)
+    while len(picked) < QUESTIONS_PER_MODULE and any(by_det.values()):
+        for det in order:
+            if by_det[det] and len(picked) < QUESTIONS_PER_MODULE:
+                picked.append(by_det[det].pop())
+    rng.shuffle(picked)
+    det_choices = tuple(Choice(d.id, d.label) for d in kb.determinations)
+    # actions the judgment recommends for some case: the distractors of an action question
+    recommended_anywhere = [a.id for a in kb.actions if any(a.id in j.actions for j in pool)]
+    frequency = {a: sum(a in j.actions for j in pool) for a in recommended_anywhere}
+    questions: list[QuizQuestion] = []
+    for i, j in enumerate(picked):
+        if module == "supervisor" and i % 2 == 1 and j.actions:
+            # the judgment's first response that is not one it gives in most cases (keep records, hand over)
+            specific = [a for a in j.actions if frequency[a] <= len(pool) // 2] or list(j.actions)
+            answer = kb.action(specific[0])
+            others = [x for x in recommended_anywhere if x not in j.actions]
             distractors = rng.sample(others, k=min(3, len(others)))
-            choices = [Choice(first.id, first.label), *(Choice(x.id, x.label) for x in distractors)]
+            choices = [Choice(answer.id, answer.label), *(Choice(x, kb.action(x).label) for x in distractors)]
             rng.shuffle(choices)
             questions.append(
                 QuizQuestion(
-                    id=f"{s.name}:first_action", kind="first_action", scenario=s.name, prompt=narrative,
-                    question=Message("責任者として最初に取るべき対応はどれですか。", "As the supervisor, what do you do first?"),
-                    choices=tuple(choices), answer=first.id,
-                    explanation=Message(f"{first.label.ja}: {first.text.ja}", f"{first.label.en}: {first.text.en}"),
+                    id=_question_id(seed, module, j.scenario, "action"), kind="action", scenario=j.scenario,
+                    prompt=j.narrative,
+                    question=Message(
+                        "判定に照らして、この事例で責任者が取るべき対応はどれですか（一つだけが当てはまります）。",
+                        "In the light of the judgment, which response should the supervisor take here (only one applies)?",
+                    ),
+                    choices=tuple(choices), answer=answer.id,
+                    explanation=Message(f"{answer.label.ja}: {answer.text.ja}", f"{answer.label.en}: {answer.text.en}"),
                 )
             )
             continue
         questions.append(
             QuizQuestion(
-                id=f"{s.name}:determination", kind="determination", scenario=s.name, prompt=narrative,
+                id=_question_id(seed, module, j.scenario, "determination"), kind="determination",
+                scenario=j.scenario, prompt=j.narrative,
                 question=Message("この事例の判定はどれですか。", "What is the determination in this case?"),
-                choices=det_choices, answer=a.determination.id, explanation=explanation,
+                choices=det_choices, answer=j.determination, explanation=j.explanation,
             )
         )
     return tuple(questions)
 
 
-def grade(module: str, answers: Mapping[str, str]) -> QuizResult:
-    """Grade an answer sheet `{question_id: choice_id}`; unknown question ids are input errors."""
-    questions = build_quiz(module)
+def grade(
+    module: str, answers: Mapping[str, str], *, thresholds: Thresholds = DEFAULT_THRESHOLDS, seed: str = "",
+    industry: str = "",
+) -> QuizResult:
+    """Grade an answer sheet `{question_id: choice_id}` for the sheet of `seed`; unknown ids are input errors."""
+    questions = build_quiz(module, thresholds, seed, industry)
     known = {q.id for q in questions}
     unknown = [k for k in answers if k not in known]
     if unknown:
@@ -234,7 +329,8 @@ def _variables_for(module: str) -> Any:
 
         law = inp.legal()
         return {
-            "law": law, "offences": offence_rows(law), "quiz": build_quiz(module), "module": module,
+            "law": law, "offences": offence_rows(law), "module": module,
+            "quiz": build_quiz(module, inp.company.thresholds, str(inp.extra.get("quiz_seed", "")), inp.company.industry),
             "without_quiz": bool(inp.extra.get("without_quiz", False)),
         }
 

@@ -74,6 +74,21 @@ def _put(facts: dict[str, Any], path: str, value: object) -> None:
     node[parts[-1]] = value
 
 
+@dataclass(frozen=True)
+class _Known:
+    """What the interview knows so far, as a condition's subject."""
+
+    facts: Mapping[str, Any]
+    behaviours: Sequence[str]
+    answers: Mapping[str, AnswerValue]
+
+    def fact(self, name: str) -> Any:
+        return _get(self.facts, name)
+
+    def answer(self, question: str) -> Any:
+        return self.answers.get(question)
+
+
 def holds(
     condition: Condition,
     facts: Mapping[str, Any],
@@ -81,23 +96,7 @@ def holds(
     answers: Mapping[str, AnswerValue],
 ) -> bool:
     """Evaluate one `ask_if` condition on what is known so far."""
-    if condition.all_:
-        return all(holds(c, facts, behaviours, answers) for c in condition.all_)
-    if condition.any_:
-        return any(holds(c, facts, behaviours, answers) for c in condition.any_)
-    if condition.not_ is not None:
-        return not holds(condition.not_, facts, behaviours, answers)
-    if condition.behaviours_any:
-        return bool(set(condition.behaviours_any) & set(behaviours))
-    if condition.fact is not None:
-        values: list[object] = [_get(facts, condition.fact)]
-    else:
-        raw = answers.get(condition.answer or "")
-        values = list(raw) if isinstance(raw, list) else [raw]
-    if condition.in_ is not None:
-        return any(v is not None and v in condition.in_ for v in values)
-    assert condition.not_in is not None
-    return all(v not in condition.not_in for v in values)
+    return condition(_Known(facts, behaviours, answers))
 
 
 def _apply(

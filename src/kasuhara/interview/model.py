@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 
 from kasuhara.errors import KnowledgeBaseError, Message
+from kasuhara.knowledge.conditions import CHOICE, FLAG, Cond, Vocabulary, compile_condition
+from kasuhara.knowledge.loader import strict_load
 
 KINDS = ("single", "multi", "number", "text")
 FACT_PATHS = (
@@ -30,11 +32,13 @@ FACT_PATHS = (
     "public",
     "staff_is_public_official",
     "utterances",
+    "physical_contact",
+    "stayed_after_request",
+    "accommodation_request",
 )
 THRESHOLD_PARAMS = ("time_limit_minutes", "repeat_contacts", "repeat_days")
 _QUESTION_KEYS = {"id", "kind", "answers", "ask_if", "sets", "also_set", "min", "max", "optional", "params", "danger"}
 _ANSWER_KEYS = {"id", "set", "behaviours", "exclusive"}
-_CONDITION_KEYS = {"behaviours_any", "fact", "in", "not_in", "answer", "all", "any", "not"}
 
 
 class InterviewDataError(KnowledgeBaseError):
@@ -45,18 +49,9 @@ def _fail(where: str, what_ja: str, what_en: str) -> InterviewDataError:
     return InterviewDataError(Message(f"questions.yaml {where}: {what_ja}", f"questions.yaml {where}: {what_en}"))
 
 
-@dataclass(frozen=True)
-class Condition:
-    """When a question is asked; evaluated on the facts and answers gathered so far."""
-
-    behaviours_any: tuple[str, ...] = ()
-    fact: str | None = None
-    in_: tuple[object, ...] | None = None
-    not_in: tuple[object, ...] | None = None
-    answer: str | None = None
-    all_: tuple[Condition, ...] = ()
-    any_: tuple[Condition, ...] = ()
-    not_: Condition | None = None
+Condition = Cond
+"""When a question is asked: a compiled condition of the one data condition language
+(kasuhara.knowledge.conditions), evaluated on the facts, behaviours and answers gathered so far."""
 
 
 @dataclass(frozen=True)
@@ -113,50 +108,18 @@ class QuestionGraph:
         return {b for q in self.questions for a in q.answers for b in a.behaviours}
 
 
+_FLAGS = {"demand.related_to_service", "injury", "public", "staff_is_public_official", "physical_contact",
+          "stayed_after_request", "accommodation_request"}
+
+
 def _condition(raw: Any, where: str, known: set[str]) -> Condition:
-    if not isinstance(raw, Mapping) or not raw:
-        raise _fail(where, "条件はオブジェクトで指定してください", "a condition must be a mapping")
-    unknown = set(raw) - _CONDITION_KEYS
-    if unknown:
-        raise _fail(where, f"不明な条件キー {sorted(unknown)}", f"unknown condition keys {sorted(unknown)}")
-    if "all" in raw or "any" in raw:
-        key = "all" if "all" in raw else "any"
-        items = raw[key]
-        if not isinstance(items, list) or not items:
-            raise _fail(where, f"{key} はリストです", f"{key} must be a non-empty list")
-        parts = tuple(_condition(item, where, known) for item in items)
-        return Condition(all_=parts) if key == "all" else Condition(any_=parts)
-    if "not" in raw:
-        return Condition(not_=_condition(raw["not"], where, known))
-    if "behaviours_any" in raw:
-        ids = raw["behaviours_any"]
-        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise _fail(where, "behaviours_any は文字列のリストです", "behaviours_any must list strings")
-        return Condition(behaviours_any=tuple(ids))
-    values_in = raw.get("in")
-    values_not_in = raw.get("not_in")
-    if (values_in is None) == (values_not_in is None):
-        raise _fail(where, "in か not_in のどちらか一つが必要です", "exactly one of in / not_in is needed")
-    values = values_in if values_in is not None else values_not_in
-    if not isinstance(values, list):
-        raise _fail(where, "in / not_in はリストです", "in / not_in must be a list")
-    if "fact" in raw:
-        if raw["fact"] not in FACT_PATHS:
-            raise _fail(where, f"不明な事実 {raw['fact']}", f"unknown fact {raw['fact']}")
-        fact: str | None = str(raw["fact"])
-        answer = None
-    elif "answer" in raw:
-        if raw["answer"] not in known:
-            raise _fail(where, f"前に無い質問 {raw['answer']}", f"refers to no earlier question {raw['answer']}")
-        fact, answer = None, str(raw["answer"])
-    else:
-        raise _fail(where, "fact か answer が必要です", "needs fact or answer")
-    return Condition(
-        fact=fact,
-        answer=answer,
-        in_=tuple(values) if values_in is not None else None,
-        not_in=tuple(values) if values_not_in is not None else None,
-    )
+    """Compile `ask_if` in the shared condition language; the answers it may name are earlier questions."""
+    vocab = Vocabulary({path: FLAG if path in _FLAGS else CHOICE for path in FACT_PATHS}, answers=frozenset(known))
+    problems: list[str] = []
+    compiled = compile_condition(raw, vocab, lambda at, message: problems.append(f"{at}: {message}"), "ask_if")
+    if problems:
+        raise _fail(where, "条件の誤り: " + "; ".join(problems), "bad condition: " + "; ".join(problems))
+    return compiled
 
 
 def _answer(raw: Any, where: str) -> Answer:
@@ -255,4 +218,8 @@ def parse_graph(data: Any) -> QuestionGraph:
 def load_graph() -> QuestionGraph:
     """The packaged question graph (read once per process)."""
     text = (resources.files("kasuhara.interview") / "questions.yaml").read_text(encoding="utf-8")
-    return parse_graph(yaml.safe_load(text))
+    try:
+        data = strict_load(text)
+    except yaml.YAMLError as exc:  # a duplicate key or bad syntax: name the file, never guess
+        raise _fail("file", f"YAMLの誤り: {exc}", f"malformed YAML: {exc}") from exc
+    return parse_graph(data)

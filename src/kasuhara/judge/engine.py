@@ -10,12 +10,13 @@ the trace with its source so a supervisor (or a court) can follow the reasoning.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from kasuhara.company import Thresholds
 from kasuhara.errors import Message, NotInForceError
-from kasuhara.findings import Screener, ScreenFinding
+from kasuhara.findings import Screener, ScreenFinding, findings_from_results
 from kasuhara.judge.facts import Facts
 from kasuhara.knowledge import (
     Action,
@@ -45,6 +46,7 @@ class Evidence:
     text: str
     score: float
     reason: Message
+    source: str = "model"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,7 +54,17 @@ class Evidence:
             "text": self.text,
             "score": round(self.score, 4),
             "reason": message_dict(self.reason),
+            "source": self.source,
         }
+
+
+def _behaviour_dict(b: Behaviour, category_label: Message) -> dict[str, Any]:
+    return {
+        "id": b.id,
+        "label": message_dict(b.label),
+        "category": {"id": b.category, "label": message_dict(category_label)},
+        "regardless_of_demand": b.regardless_of_demand,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +76,52 @@ class FoundBehaviour:
     evidence: tuple[Evidence, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        b = self.behaviour
         return {
-            "id": b.id,
-            "label": message_dict(b.label),
-            "category": {"id": b.category, "label": message_dict(self.category_label)},
-            "regardless_of_demand": b.regardless_of_demand,
+            **_behaviour_dict(self.behaviour, self.category_label),
             "origin": self.origin,
+            "confirmed": True,
+            "basis": message_dict(self.basis),
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+NEEDS_REVIEW = Message("要確認", "possible: please confirm")
+"""How a model-only finding is named to a person: the model saw something, a person must look."""
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A screened behaviour no person has confirmed: shown beside the judgment, never counted in it.
+
+    `status` is `suggested` (waiting for a person) or `rejected` (a person said no). `source` is
+    `rule` when an explained pattern matched in at least one utterance, else `model` (「要確認」).
+    """
+
+    behaviour: Behaviour
+    category_label: Message
+    source: str
+    status: str
+    basis: Message
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def needs_review(self) -> bool:
+        return self.source != "rule"
+
+    @property
+    def score(self) -> float:
+        return max((e.score for e in self.evidence), default=0.0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **_behaviour_dict(self.behaviour, self.category_label),
+            "origin": "screened",
+            "confirmed": False,
+            "status": self.status,
+            "source": self.source,
+            "needs_review": self.needs_review,
+            "review_label": message_dict(NEEDS_REVIEW) if self.needs_review else None,
+            "score": round(self.score, 4),
             "basis": message_dict(self.basis),
             "evidence": [e.to_dict() for e in self.evidence],
         }
@@ -95,6 +146,8 @@ class FoundOffence:
             "complaint_basis": o.complaint_basis,
             "attempt_punishable": o.attempt_punishable,
             "attempt_basis": o.attempt_basis,
+            "attempt_name": message_dict(o.attempt_name) if o.attempt_name else None,
+            "article_label": message_dict(o.article_label),
             "elements_to_verify": [message_dict(e) for e in self.elements_to_verify],
             "sources": sources_dicts(o.sources),
         }
@@ -178,6 +231,16 @@ class Assessment:
     trace: tuple[TraceStep, ...]
     place: Message
     notes: tuple[Message, ...] = field(default=())
+    disclaimer: Message = field(default=Message("", ""))
+    coverage_from: date | None = None
+    suggestions: tuple[Suggestion, ...] = field(default=())
+    if_confirmed: Assessment | None = None
+    """The same judgment with every pending suggestion confirmed (None when nothing is pending)."""
+
+    @property
+    def pending_ids(self) -> tuple[str, ...]:
+        """Screened behaviours waiting for a person's decision."""
+        return tuple(s.behaviour.id for s in self.suggestions if s.status == "suggested")
 
     @property
     def behaviour_ids(self) -> tuple[str, ...]:
@@ -214,8 +277,34 @@ class Assessment:
             "response_types": [{"id": r.id, "label": message_dict(r.label)} for r in self.response_types],
             "actions": [a.to_dict() for a in self.actions],
             "screening": self.screening,
+            "suggestions": [s.to_dict() for s in self.suggestions],
+            "if_confirmed": self._if_confirmed_dict(),
             "notes": [message_dict(n) for n in self.notes],
+            "disclaimer": message_dict(self.disclaimer),
             "trace": [t.to_dict() for t in self.trace],
+        }
+
+    def _if_confirmed_dict(self) -> dict[str, Any] | None:
+        """What is at stake: the outcome if the pending suggestions were confirmed, and what changes."""
+        w = self.if_confirmed
+        if w is None:
+            return None
+        d = w.determination
+        return {
+            "confirm": list(self.pending_ids),
+            "determination": d.id,
+            "determination_label": message_dict(d.label),
+            "determination_explanation": message_dict(w.explanation),
+            "manner_assessment": w.manner_assessment.to_dict(),
+            "behaviours": [b.to_dict() for b in w.behaviours],
+            "offences": [o.to_dict() for o in w.offences],
+            "actions": [a.to_dict() for a in w.actions],
+            "response_types": [{"id": r.id, "label": message_dict(r.label)} for r in w.response_types],
+            "changes": {
+                "determination": d.id != self.determination.id,
+                "offences_added": [i for i in w.offence_ids if i not in self.offence_ids],
+                "actions_added": [i for i in w.action_ids if i not in self.action_ids],
+            },
         }
 
 
@@ -234,10 +323,14 @@ def _num(value: float) -> str:
 
 
 def default_screener(utterances: Sequence[str]) -> Sequence[ScreenFinding]:
-    """The package's own screener, imported on first use so a judgment without utterances never loads it."""
-    from kasuhara.screen import screen_findings
+    """The package's own screener, imported on first use so a judgment without utterances never loads it.
 
-    return screen_findings(utterances)
+    Each utterance is screened on its own (`screen_texts`) and translated by `findings_from_results`,
+    the same two steps the web pages and the stored judgment use, so all show the same findings.
+    """
+    from kasuhara.screen import screen_texts
+
+    return findings_from_results(screen_texts(list(utterances)))
 
 
 def judge(
@@ -283,34 +376,32 @@ def judge(
         b = kb.behaviour(bid)
         found[bid] = FoundBehaviour(b, kb.category(b.category).label, "reported",
                                     _m("事実として申告されました", "reported in the facts"))
-    _infer(kb, facts, thresholds, found, trace)
-    screening = _screen(kb, facts, screener, found, trace)
+    _infer(kb, facts, thresholds, found, trace, _situation(facts, frozenset(found)))
+    screening, suggestions, findings = _screen(kb, facts, screener, found, trace)
 
     behaviours = tuple(sorted(found.values(), key=lambda f: (ORIGIN_ORDER.index(f.origin), kb.behaviour_ids.index(f.behaviour.id))))
-    present = frozenset(found)
-    situation = Situation(
-        behaviours=present,
-        channel=facts.channel,
-        demand_kind=facts.demand.kind,
-        injury=facts.injury,
-        public=facts.public,
-        asked_to_leave=facts.asked_to_leave,
-        public_official=facts.staff_is_public_official,
-    )
+    situation = _situation(facts, frozenset(found))
 
     # 4. the two axes
     demand_axis = _demand_axis(kb, facts)
     trace.append(TraceStep("demand", _m("要求の内容に妥当性はあるか（第1の軸）", "Is the demand valid? (first axis)"),
                            demand_axis.reason, demand_axis.sources))
-    manner_axis = _manner_axis(kb, behaviours, demand_axis.result)
+    accommodation = facts.accommodation_request is True
+    if accommodation:
+        trace.append(TraceStep("limits", _m("障害のある人からの合理的配慮の求めか（措置義務の限界）",
+                                            "Is it a disabled person's request for reasonable accommodation? (a limit of the duty)"),
+                               kb.text("accommodation_limit"), kb.text_sources["accommodation_limit"]))
+    manner_axis = _manner_axis(kb, behaviours, demand_axis.result, accommodation=accommodation)
     trace.append(TraceStep("manner", _m("要求を実現するための手段・態様は社会通念上相当か（第2の軸）",
                                         "Are the means and manner socially appropriate? (second axis)"),
                            manner_axis.reason, manner_axis.sources))
 
-    determination_id = _determine(demand_axis.result, manner_axis.result)
-    determination = kb.determination(determination_id)
+    decided = kb.determine(replace(situation, demand_axis=demand_axis.result, manner_axis=manner_axis.result))
+    determination = kb.determination(decided.result)
+    if decided.actions is not None:
+        determination = replace(determination, actions=decided.actions)
     statutory = [r for r in kb.rules_in_force(on=on) if r.id == "national_act"]
-    explanation = determination.explanation
+    explanation = decided.explanation or determination.explanation
     if manner_axis.result == "inappropriate_given_demand":
         explanation = _m("要求の妥当性に照らして、手段・態様が社会通念上不相当です",
                          "In light of the demand's validity, the means and manner are socially inappropriate.")
@@ -318,16 +409,23 @@ def judge(
     if statutory:
         answer = _m(answer.ja + " " + kb.text("statutory_test").ja, answer.en + " " + kb.text("statutory_test").en)
     trace.append(TraceStep("determination", _m("判定", "Determination"), answer,
-                           determination.sources + (kb.text_sources["statutory_test"] if statutory else kb.text_sources["definition_mhlw"])))
+                           decided.sources + (kb.text_sources["statutory_test"] if statutory else kb.text_sources["definition_mhlw"])))
 
     # 5. offences on that date
     offences = _offences(kb, situation, facts, trace)
 
     # 6. rules in force there and then
-    rules = _rules(kb, facts, trace, notes)
+    rules = _rules(kb, facts, situation, trace, notes)
 
     # 7. actions, safety first
     response_types, actions = _actions(kb, determination, situation, demand_axis.result, trace)
+
+    # 8. what is at stake: the same judgment as if a person confirmed every pending suggestion
+    pending = tuple(s.behaviour.id for s in suggestions if s.status == "suggested")
+    if_confirmed = None
+    if pending:
+        if_confirmed = judge(replace(facts, screened_confirmed=facts.screened_confirmed + pending),
+                             kb=kb, thresholds=thresholds, screener=lambda _utterances: findings)
 
     return Assessment(
         facts=facts,
@@ -346,6 +444,32 @@ def judge(
         trace=tuple(trace),
         place=place,
         notes=tuple(notes),
+        suggestions=suggestions,
+        if_confirmed=if_confirmed,
+        disclaimer=kb.text("disclaimer"),
+        coverage_from=kb.coverage_from,
+    )
+
+
+def _situation(facts: Facts, behaviours: frozenset[str]) -> Situation:
+    """The facts reduced to what the data's conditions can look at."""
+    return Situation(
+        behaviours=behaviours,
+        channel=facts.channel,
+        demand_kind=facts.demand.kind,
+        injury=facts.injury,
+        public=facts.public,
+        asked_to_leave=facts.asked_to_leave,
+        public_official=facts.staff_is_public_official,
+        physical_contact=facts.physical_contact,
+        stayed_after_request=facts.stayed_after_request,
+        weapon_shown=facts.weapon_shown,
+        acted_jointly=facts.acted_jointly,
+        accommodation_request=facts.accommodation_request,
+        lodging=facts.lodging,
+        public_venue=facts.public_venue,
+        prefecture=facts.location.prefecture_code if facts.location else None,
+        validity=facts.demand.validity if facts.demand.related_to_service else "invalid",
     )
 
 
@@ -377,8 +501,12 @@ def _place(kb: KnowledgeBase, facts: Facts) -> tuple[Message, TraceStep]:
 
 
 def _infer(kb: KnowledgeBase, facts: Facts, t: Thresholds, found: dict[str, FoundBehaviour],
-           trace: list[TraceStep]) -> None:
-    """Infer behaviours from the company's limits: time, contacts, repeated requests to leave."""
+           trace: list[TraceStep], s: Situation) -> None:
+    """Infer behaviours from the company's limits and the facts, as the data's `inferences` say."""
+
+    def holds(bid: str) -> bool:
+        inference = kb.inference(bid)
+        return inference is not None and (inference.when is None or inference.when(s))
 
     def add(bid: str, basis: Message) -> None:
         if bid in found:
@@ -390,12 +518,18 @@ def _infer(kb: KnowledgeBase, facts: Facts, t: Thresholds, found: dict[str, Foun
     if facts.duration_minutes is not None:
         d = _num(facts.duration_minutes)
         q = _m(f"対応時間は会社の上限（{limit}分）を超えたか", f"Did the contact run past the company's limit ({limit} min)?")
-        if facts.duration_minutes > limit and not facts.demand.is_valid:
-            basis = _m(f"{d}分間の対応が会社の上限{limit}分を超え、要求は全面的に妥当とは言えません",
-                       f"the contact lasted {d} min, past the company's {limit}-min limit, on a demand that is not fully valid")
+        dem = facts.demand
+        if facts.duration_minutes > limit and dem.kind != "none" and holds("prolonged_restraint"):
+            basis = _m(f"{d}分間の対応が会社の上限{limit}分を超え、要求は妥当な範囲を超えています",
+                       f"the contact lasted {d} min, past the company's {limit}-min limit, on a demand beyond what is owed")
             add("prolonged_restraint", basis)
-            a = _m(f"はい（{d}分 > {limit}分）。要求が全面的に妥当とは言えないため「長時間の拘束」と推定します",
-                   f"yes ({d} > {limit} min); the demand is not fully valid, so prolonged restraint is inferred")
+            a = _m(f"はい（{d}分 > {limit}分）。要求に妥当でない部分があるため「長時間の拘束」と推定します",
+                   f"yes ({d} > {limit} min); the demand goes beyond what is owed, so prolonged restraint is inferred")
+        elif facts.duration_minutes > limit and (dem.kind == "none" or dem.validity == "unknown"):
+            why = (_m("要求がないため", "there is no demand, so") if dem.kind == "none"
+                   else _m("要求の妥当性が分からないため", "the demand's validity is unknown, so"))
+            a = _m(f"はい（{d}分 > {limit}分）。ただし{why.ja}、時間だけで拘束とは推定しません。長引いた理由（妥当な要求への対応か、居座り・拘束か）を確認してください",
+                   f"yes ({d} > {limit} min), but {why.en} time alone does not make it restraint: establish why it took so long (handling a valid demand, or keeping staff tied up)")
         elif facts.duration_minutes > limit:
             a = _m(f"はい（{d}分 > {limit}分）。ただし要求が妥当なため、時間だけで拘束とは推定しません",
                    f"yes ({d} > {limit} min), but the demand is valid, so time alone does not make it restraint")
@@ -417,7 +551,7 @@ def _infer(kb: KnowledgeBase, facts: Facts, t: Thresholds, found: dict[str, Foun
             over = rate > n
             how = _m(f"{c.days}日間に{c.count}回（{days}日あたり平均{rate:.1f}回）",
                      f"{c.count} in {c.days} days (average {rate:.1f} per {days} days)")
-        if over:
+        if over and holds("repeated_contact"):
             add("repeated_contact", _m(f"{how.ja}は会社の上限（{days}日間に{n}回）を超えています",
                                        f"{how.en} exceeds the company's limit ({n} in {days} days)"))
             a = _m(f"はい（{how.ja}）。「継続的・執拗な言動」と推定します", f"yes ({how.en}): repeated contact inferred")
@@ -426,27 +560,43 @@ def _infer(kb: KnowledgeBase, facts: Facts, t: Thresholds, found: dict[str, Foun
         trace.append(TraceStep("contact_limit", q, a, kb.behaviour("repeated_contact").sources))
 
     if facts.asked_to_leave:
-        q = _m("退去・通話終了を求めても応じなかったか", "Did the person ignore requests to leave or end the contact?")
-        if facts.asked_to_leave >= 2:
-            add("refusal_to_leave", _m(f"退去・終了を{facts.asked_to_leave}回求めており、少なくとも1回は応じていません",
-                                       f"staff asked {facts.asked_to_leave} times to leave or end the contact, so at least one request was ignored"))
-            a = _m(f"{facts.asked_to_leave}回求めたため、応じなかったと推定します（居座り・不退去）",
-                   f"asked {facts.asked_to_leave} times: refusal to leave inferred")
+        n = facts.asked_to_leave
+        q = _m("退去・通話終了を求めた後も、退去しなかった（通話を終えなかった）か", "Did the person stay after being asked to leave or end the contact?")
+        if holds("refusal_to_leave"):
+            add("refusal_to_leave", _m(f"退去・終了を{n}回求めた後も退去しません（通話を終えません）でした",
+                                       f"the person did not leave or end the contact after being asked ({n} time(s))"))
+            a = _m(f"はい（{n}回求めた後も退去しなかった・通話を終えなかった）。居座り・不退去と認めます",
+                   f"yes (stayed after {n} request(s)): refusal to leave")
+        elif facts.stayed_after_request is False:
+            a = _m(f"いいえ（{n}回求め、求めに応じて退去した・通話を終えた）。不退去には当たりません",
+                   f"no (asked {n} time(s); the person left or ended the call as asked): not a refusal to leave")
         else:
-            a = _m("1回求めたのみで、応じなかったかは申告によります", "asked once; whether it was ignored depends on what is reported")
+            a = _m(f"退去・終了を{n}回求めましたが、その後も退去しなかった（通話を終えなかった）かが記録されていません。不退去（刑法第130条）は求めに応じなかったことが要件のため、回数だけでは推定しません。確認してください",
+                   f"asked {n} time(s), but whether the person stayed afterwards is not recorded. Art. 130 requires not leaving after the request, so the count alone is not enough: find out")
         trace.append(TraceStep("asked_to_leave", q, a, kb.behaviour("refusal_to_leave").sources))
 
 
 def _screen(kb: KnowledgeBase, facts: Facts, screener: Screener | None, found: dict[str, FoundBehaviour],
-            trace: list[TraceStep]) -> dict[str, Any]:
+            trace: list[TraceStep]) -> tuple[dict[str, Any], tuple[Suggestion, ...], tuple[ScreenFinding, ...]]:
+    """Screened behaviours are suggestions: only those a person confirmed count (people decide).
+
+    A finding for a behaviour already reported or inferred adds its words as evidence. A confirmed
+    behaviour counts even when the current screener no longer finds it: the person's decision
+    stands across model versions.
+    """
     q = _m("発言から行為が読み取れるか", "Do the utterances show any behaviour?")
+    confirmed, rejected = facts.screened_confirmed, facts.screened_rejected
+    decisions = {"confirmed": list(confirmed), "rejected": list(rejected)}
+    findings: tuple[ScreenFinding, ...] = ()
     if not facts.utterances:
-        return {"status": "no_utterances", "utterances": 0, "findings": 0}
-    if screener is None:
+        status: dict[str, Any] = {"status": "no_utterances", "utterances": 0, "findings": 0}
+    elif screener is None:
         trace.append(TraceStep("screening", q, _m(f"発言{len(facts.utterances)}件は未判定です（判定機能が接続されていません）",
                                                    f"{len(facts.utterances)} utterance(s) not yet screened (no screener connected)")))
-        return {"status": "not_screened", "utterances": len(facts.utterances), "findings": 0}
-    findings: Sequence[ScreenFinding] = screener(list(facts.utterances))
+        status = {"status": "not_screened", "utterances": len(facts.utterances), "findings": 0}
+    else:
+        findings = tuple(screener(list(facts.utterances)))
+        status = {"status": "screened", "utterances": len(facts.utterances), "findings": len(findings)}
     known = set(kb.behaviour_ids)
     grouped: dict[str, list[Evidence]] = {}
     ignored: list[str] = []
@@ -454,7 +604,9 @@ def _screen(kb: KnowledgeBase, facts: Facts, screener: Screener | None, found: d
         if f.behaviour_id not in known:
             ignored.append(f.behaviour_id)
             continue
-        grouped.setdefault(f.behaviour_id, []).append(Evidence(f.utterance_index, f.evidence, f.score, f.reason))
+        grouped.setdefault(f.behaviour_id, []).append(
+            Evidence(f.utterance_index, f.evidence, f.score, f.reason, getattr(f, "source", "model")))
+    suggestions: list[Suggestion] = []
     for bid, evidence in grouped.items():
         if bid in found:
             prev = found[bid]
@@ -462,19 +614,52 @@ def _screen(kb: KnowledgeBase, facts: Facts, screener: Screener | None, found: d
                                         prev.evidence + tuple(evidence))
             continue
         b = kb.behaviour(bid)
-        quoted = "」「".join(e.text for e in evidence[:3])
-        basis = _m(f"発言の自動判定: 「{quoted}」（{evidence[0].reason.ja}）", f"screened utterance: 「{quoted}」 ({evidence[0].reason.en})")
-        found[bid] = FoundBehaviour(b, kb.category(b.category).label, "screened", basis, tuple(evidence))
-    if grouped:
-        a = _m("発言から次の行為を検出しました: " + "、".join(kb.behaviour(b).label.ja for b in grouped),
-               "found in the utterances: " + ", ".join(kb.behaviour(b).label.en for b in grouped))
-    else:
-        a = _m("発言から行為は検出されませんでした", "no behaviour found in the utterances")
-    if ignored:
-        a = _m(a.ja + f"（不明なID {', '.join(sorted(set(ignored)))} は無視しました）",
-               a.en + f" (ignored unknown ids {', '.join(sorted(set(ignored)))})")
-    trace.append(TraceStep("screening", q, a))
-    return {"status": "screened", "utterances": len(facts.utterances), "findings": len(findings)}
+        source = "rule" if any(e.source == "rule" for e in evidence) else "model"
+        shown = [e for e in evidence if e.source == source]
+        quoted = "」「".join(e.text for e in shown[:3])
+        if source == "rule":
+            basis = _m(f"発言の自動判定: 「{quoted}」（{shown[0].reason.ja}）", f"screened utterance: 「{quoted}」 ({shown[0].reason.en})")
+        else:
+            basis = _m(f"{NEEDS_REVIEW.ja}（統計モデルのみの検出）: 「{quoted}」",
+                       f"{NEEDS_REVIEW.en} (statistical model only): 「{quoted}」")
+        if bid in confirmed:
+            found[bid] = FoundBehaviour(b, kb.category(b.category).label, "screened",
+                                        _m("確認済み・" + basis.ja, "confirmed, " + basis.en), tuple(evidence))
+        else:
+            suggestions.append(Suggestion(b, kb.category(b.category).label, source,
+                                          "rejected" if bid in rejected else "suggested", basis, tuple(evidence)))
+    for bid in confirmed:
+        if bid not in found:
+            b = kb.behaviour(bid)
+            found[bid] = FoundBehaviour(b, kb.category(b.category).label, "screened",
+                                        _m("人が確認した発言の自動判定（現在の判定では検出されていません）",
+                                           "screened and confirmed by a person (the current screening no longer finds it)"))
+    pending = [s for s in suggestions if s.status == "suggested"]
+    if status["status"] == "screened" or confirmed or rejected:
+        parts_ja: list[str] = []
+        parts_en: list[str] = []
+        if grouped:
+            parts_ja.append("発言から次の行為が示唆されました: " + "、".join(kb.behaviour(b).label.ja for b in grouped))
+            parts_en.append("the utterances suggest: " + ", ".join(kb.behaviour(b).label.en for b in grouped))
+        elif status["status"] == "screened":
+            parts_ja.append("発言から行為は検出されませんでした")
+            parts_en.append("no behaviour found in the utterances")
+        counted = [bid for bid in confirmed if bid not in facts.behaviours]
+        if counted:
+            parts_ja.append("人が確認したため判定に含めます: " + "、".join(kb.behaviour(b).label.ja for b in counted))
+            parts_en.append("confirmed by a person, so counted: " + ", ".join(kb.behaviour(b).label.en for b in counted))
+        if pending:
+            parts_ja.append("未確認のため判定に含めません: " + "、".join(s.behaviour.label.ja for s in pending))
+            parts_en.append("not confirmed, so not counted: " + ", ".join(s.behaviour.label.en for s in pending))
+        if rejected:
+            parts_ja.append("人が却下しました: " + "、".join(kb.behaviour(b).label.ja for b in rejected))
+            parts_en.append("rejected by a person: " + ", ".join(kb.behaviour(b).label.en for b in rejected))
+        if ignored:
+            parts_ja.append(f"不明なID {', '.join(sorted(set(ignored)))} は無視しました")
+            parts_en.append(f"ignored unknown ids {', '.join(sorted(set(ignored)))}")
+        trace.append(TraceStep("screening", q, _m("。".join(parts_ja), "; ".join(parts_en))))
+    status.update({"suggested": [s.behaviour.id for s in pending], **decisions})
+    return status, tuple(suggestions), findings
 
 
 def _demand_axis(kb: KnowledgeBase, facts: Facts) -> Axis:
@@ -502,11 +687,19 @@ def _demand_axis(kb: KnowledgeBase, facts: Facts) -> Axis:
     return Axis(d.validity, v, reasons[d.validity], sources, extra)
 
 
-def _manner_axis(kb: KnowledgeBase, behaviours: tuple[FoundBehaviour, ...], demand: str) -> Axis:
+def _manner_axis(kb: KnowledgeBase, behaviours: tuple[FoundBehaviour, ...], demand: str, *,
+                 accommodation: bool = False) -> Axis:
     sources = kb.text_sources["definition_mhlw"] + kb.category("demand_dependent").sources
     regardless = [f for f in behaviours if f.behaviour.regardless_of_demand]
     dependent = [f for f in behaviours if not f.behaviour.regardless_of_demand]
     ids = (("behaviours", [f.behaviour.id for f in regardless + dependent]),)
+    if accommodation and dependent and not regardless:
+        names_ja = "、".join(f.behaviour.label.ja for f in dependent)
+        names_en = ", ".join(f.behaviour.label.en for f in dependent)
+        return Axis("depends_on_demand", _m("合理的配慮の求め（対話で確認）", "a request for accommodation (settle in dialogue)"),
+                    _m(f"障害のある人からの社会的障壁の除去の求めであり、{names_ja}とは扱いません。負担が過重かを対話で確認します",
+                       f"a disabled person's request to remove a social barrier is not treated as {names_en}; settle in dialogue whether the burden is excessive"),
+                    sources + kb.text_sources["accommodation_limit"], ids)
     if regardless:
         names_ja = "、".join(f.behaviour.label.ja for f in regardless)
         names_en = ", ".join(f.behaviour.label.en for f in regardless)
@@ -516,11 +709,13 @@ def _manner_axis(kb: KnowledgeBase, behaviours: tuple[FoundBehaviour, ...], dema
     if dependent:
         names_ja = "、".join(f.behaviour.label.ja for f in dependent)
         names_en = ", ".join(f.behaviour.label.en for f in dependent)
-        if demand in ("invalid", "unrelated", "partially_valid", "no_demand"):
+        sources = sources + kb.manner_matrix_sources
+        reading = kb.manner_matrix.get(demand, "depends_on_demand")
+        if reading == "inappropriate_given_demand":
             return Axis("inappropriate_given_demand", _m("不相当（要求の妥当性に照らして）", "inappropriate in light of the demand"),
                         _m(f"{names_ja}は、妥当性のない（又は妥当な範囲を超える）要求に照らして不相当です",
                            f"{names_en}: inappropriate in light of a demand that is not valid (or goes beyond what is owed)"), sources, ids)
-        if demand == "unknown":
+        if reading == "depends_on_demand":
             return Axis("depends_on_demand", _m("要求の妥当性による", "depends on the demand's validity"),
                         _m(f"{names_ja}が不相当かは要求の妥当性によるため、事実確認が必要です",
                            f"whether {names_en} is inappropriate depends on the demand's validity: check the facts"), sources, ids)
@@ -531,17 +726,6 @@ def _manner_axis(kb: KnowledgeBase, behaviours: tuple[FoundBehaviour, ...], dema
                 _m("社会通念上不相当な手段・態様は見当たりません", "no socially inappropriate means or manner found"), sources, ids)
 
 
-def _determine(demand: str, manner: str) -> str:
-    """The manual's decision, in the issue's order of precedence."""
-    if manner in ("inappropriate_regardless_of_demand", "inappropriate_given_demand"):
-        return "customer_harassment"
-    if demand in ("invalid", "unrelated"):
-        return "unjustified_demand"
-    if demand in ("unknown", "no_demand") or manner == "depends_on_demand":
-        return "needs_fact_finding"
-    return "legitimate_complaint"
-
-
 def _offences(kb: KnowledgeBase, s: Situation, facts: Facts, trace: list[TraceStep]) -> tuple[FoundOffence, ...]:
     on = facts.occurred_on
     out: list[FoundOffence] = []
@@ -550,38 +734,42 @@ def _offences(kb: KnowledgeBase, s: Situation, facts: Facts, trace: list[TraceSt
         if o.applies_when(s):
             penalty = o.penalty_on(on)
             elements = list(o.elements)
-            if o.id == "208" and facts.injury is None:
-                elements.append(_m("けがの有無（けががあれば第204条 傷害）", "whether anyone was injured (if so, art. 204 injury)"))
+            elements.extend(text for when, text in o.extra_elements if when(s))
             if o.complaint_required:
-                elements.append(_m(f"告訴が必要です（{o.complaint_basis}）", f"a criminal complaint (告訴) is required ({o.complaint_basis})"))
+                period = kb.text("complaint_period")
+                elements.append(_m(f"告訴期間: {period.ja}", f"complaint period: {period.en}"))
             name = o.name_on(on)
             out.append(FoundOffence(o, name, penalty, tuple(elements)))
             law = o.law_name
+            art = o.article_label
             status = "" if penalty.status != "U" else "（条文の文言は未確認）"
             status_en = "" if penalty.status != "U" else " (wording unconfirmed)"
             shown = penalty.text if not penalty.resolved_text else f"{penalty.text}（{penalty.resolved_text}）"
+            period = penalty_period(penalty, kb.coverage_from)
             trace.append(TraceStep(
                 f"offence:{o.id}",
-                _m(f"{law.ja}第{o.article}条（{name.ja}）の要件に当たる事実があるか", f"Do the facts fit {law.en} art. {o.article} ({name.en})?"),
-                _m(f"当たる可能性があります。{on.isoformat()}の行為の法定刑: {shown}（{penalty.effective_from.isoformat()}から）{status}",
-                   f"possibly. Penalty for conduct on {on.isoformat()}: {shown} (from {penalty.effective_from.isoformat()}){status_en}"),
+                _m(f"{law.ja}{art.ja}（{name.ja}）の要件に当たる事実があるか", f"Do the facts fit {law.en} {art.en} ({name.en})?"),
+                _m(f"当たる可能性があります。{on.isoformat()}の行為の法定刑: {shown}（{period.ja}）{status}",
+                   f"possibly. Penalty for conduct on {on.isoformat()}: {shown} ({period.en}){status_en}"),
                 penalty.sources,
             ))
         elif relevant:
             trace.append(TraceStep(
                 f"offence:{o.id}",
-                _m(f"{o.law_name.ja}第{o.article}条（{o.name.ja}）の要件に当たる事実があるか", f"Do the facts fit {o.law_name.en} art. {o.article} ({o.name.en})?"),
+                _m(f"{o.law_name.ja}{o.article_label.ja}（{o.name.ja}）の要件に当たる事実があるか",
+                   f"Do the facts fit {o.law_name.en} {o.article_label.en} ({o.name.en})?"),
                 _m(f"現時点の事実では当たりません: {o.unmet.ja}", f"not on the facts given: {o.unmet.en}"),
                 o.sources,
             ))
     return tuple(out)
 
 
-def _rules(kb: KnowledgeBase, facts: Facts, trace: list[TraceStep], notes: list[Message]) -> tuple[Rule, ...]:
+def _rules(kb: KnowledgeBase, facts: Facts, situation: Situation, trace: list[TraceStep],
+           notes: list[Message]) -> tuple[Rule, ...]:
     on = facts.occurred_on
     pref = facts.location.prefecture_code if facts.location else None
     muni = facts.location.municipality_code if facts.location else None
-    rules = kb.rules_in_force(on=on, prefecture_code=pref, municipality_code=muni)
+    rules = kb.rules_in_force(on=on, prefecture_code=pref, municipality_code=muni, situation=situation)
     for r in rules:
         if not r.from_confirmed:
             notes.append(_m(f"{r.title.ja}の施行日は未確認です", f"the in-force date of {r.title.en} is unconfirmed"))
@@ -592,15 +780,29 @@ def _rules(kb: KnowledgeBase, facts: Facts, trace: list[TraceStep], notes: list[
         act = kb.rule("national_act")
         answer_ja += f"。改正労働施策総合推進法の措置義務は{act.effective_from}施行のため、この日には適用されません"
         answer_en += f". The amended act's duty applies from {act.effective_from}, not on this date"
-    for r in kb.rules_for_place(prefecture_code=pref, municipality_code=muni):
-        if r in rules:
-            continue
-        if r.pending:
-            answer_ja += f"。{r.title.ja}は未施行です（適用しません）"
-            answer_en += f". {r.title.en} is not in force (pending): not applied"
-        else:
+    in_force_ids = {r.id for r in rules}
+    for r in kb.rules:
+        # a national rule for this kind of business or request, not (yet) in force that day
+        if (r.scope == "national" and r.applies_when is not None and r.id not in in_force_ids
+                and r.applies_when(situation) and r.effective_from and on < r.effective_from):
             answer_ja += f"。{r.title.ja}は{r.effective_from}施行のため、この日には適用されません"
             answer_en += f". {r.title.en} is in force from {r.effective_from}, not on this date"
+    for r in kb.rules_for_place(prefecture_code=pref, municipality_code=muni):
+        if r.id in in_force_ids:
+            continue
+        if r.pending and r.pending_reason is not None:
+            answer_ja += f"。{r.title.ja}は{r.pending_reason.ja}"
+            answer_en += f". {r.title.en}: {r.pending_reason.en}"
+        elif r.pending:
+            answer_ja += f"。{r.title.ja}は未施行です（適用しません）"
+            answer_en += f". {r.title.en} is not in force (pending): not applied"
+        elif r.effective_from and on < r.effective_from:
+            promulgated = f"（{r.promulgated}公布）" if r.promulgated else ""
+            answer_ja += f"。{r.title.ja}は{r.effective_from}施行{promulgated}のため、この日には適用されません"
+            answer_en += f". {r.title.en} is in force from {r.effective_from}, not on this date"
+        else:
+            answer_ja += f"。{r.title.ja}はこの日には効力がありません"
+            answer_en += f". {r.title.en} is not in force on this date"
     if facts.location and facts.location.municipality_input and not muni:
         answer_ja += f"。市区町村「{facts.location.municipality_input}」は表にないため市区町村条例は確認していません"
         answer_en += f". Municipality '{facts.location.municipality_input}' is not in the table: no municipal ordinance checked"
@@ -614,6 +816,7 @@ def _actions(kb: KnowledgeBase, determination: DeterminationInfo, s: Situation, 
              trace: list[TraceStep]) -> tuple[tuple[ResponseType, ...], tuple[FoundAction, ...]]:
     reasons: dict[str, list[str]] = {}
     conditions: dict[str, list[Message]] = {}
+    unconditional: set[str] = set()  # reached by a step without a condition: no condition is shown
     types: list[ResponseType] = []
     if determination.id == "customer_harassment":
         for rt in kb.response_types:
@@ -627,14 +830,24 @@ def _actions(kb: KnowledgeBase, determination: DeterminationInfo, s: Situation, 
                 reasons.setdefault(step.action, []).append(rt.id)
                 if step.when_text is not None:
                     conditions.setdefault(step.action, []).append(step.when_text)
+                elif step.when is None:
+                    unconditional.add(step.action)
     for a in determination.actions:
         reasons.setdefault(a, []).append(determination.id)
-    if determination.id == "customer_harassment" and demand in ("valid", "partially_valid"):
-        # harassment does not cancel what is owed: the valid part of the demand is still met
-        # (Tokyo ordinance art. 5: customers' legitimate rights must not be infringed)
-        reasons.setdefault("remedy", []).append(f"demand:{demand}")
-        conditions.setdefault("remedy", []).append(_m("要求の妥当な部分について", "for the valid part of the demand"))
-    found = [FoundAction(kb.action(a), tuple(r), tuple(conditions.get(a, ()))) for a, r in reasons.items()]
+        unconditional.add(a)
+    # actions the demand itself calls for (responses.yaml demand_actions): what is owed is still met
+    # under harassment, a partly valid demand is met in part and declined for the rest, a request for
+    # accommodation is considered. Their condition is always shown: it says which part they concern.
+    decided = replace(s, demand_axis=demand, determination=determination.id)
+    for da in kb.demand_actions:
+        if da.when(decided):
+            reasons.setdefault(da.action, []).append(da.id)
+            unconditional.discard(da.action)
+            if da.when_text is not None:
+                conditions.setdefault(da.action, []).insert(0, da.when_text)
+    found = [FoundAction(kb.action(a), tuple(dict.fromkeys(r)),
+                         () if a in unconditional else tuple(dict.fromkeys(conditions.get(a, ()))))
+             for a, r in reasons.items()]
     found.sort(key=lambda f: (URGENCIES.index(f.action.urgency), f.action.rank))
     if types:
         ans = _m("対応類型: " + "、".join(t.label.ja for t in types) + "。安全確保を最優先に次の順で対応します",
@@ -645,6 +858,21 @@ def _actions(kb: KnowledgeBase, determination: DeterminationInfo, s: Situation, 
     trace.append(TraceStep("actions", _m("どう対応するか（厚生労働省マニュアルの類型別対応）", "What to do (the MHLW manual's response by type)"),
                            ans, sources))
     return tuple(types), tuple(found)
+
+
+def penalty_period(p: Penalty, coverage_from: date | None) -> Message:
+    """The conduct a penalty clause covers, as a period. The first recorded clause starts at the
+    knowledge base's coverage, not at the law's own date, so it is shown by its end only (a start
+    date of 2020-06-01 would wrongly read as the day the clause took effect)."""
+    start, until = p.effective_from.isoformat(), p.effective_until.isoformat() if p.effective_until else None
+    first = coverage_from is not None and p.effective_from <= coverage_from
+    if first and until is None:
+        return _m(f"知識ベースの収録期間（{start}〜）を通じて同じ条文", f"unchanged over the recorded period (from {start})")
+    if until is None:
+        return _m(f"{start}以降の行為に適用", f"for conduct from {start}")
+    if first:
+        return _m(f"{until}までの行為に適用", f"for conduct until {until}")
+    return _m(f"{start}〜{until}の行為に適用", f"for conduct from {start} to {until}")
 
 
 def describe_channel(channel: str) -> Message:

@@ -33,7 +33,34 @@ FIELDS = (
     "public",
     "staff_is_public_official",
     "utterances",
+    "screened_confirmed",
+    "screened_rejected",
+    "physical_contact",
+    "stayed_after_request",
+    "weapon_shown",
+    "acted_jointly",
+    "accommodation_request",
+    "lodging",
+    "public_venue",
 )
+TRI_STATE_FIELDS = (
+    "physical_contact",
+    "stayed_after_request",
+    "weapon_shown",
+    "acted_jointly",
+    "accommodation_request",
+    "lodging",
+    "public_venue",
+)
+"""Facts that are true, false or unknown (null): an element of an offence or a limit of the duty.
+
+physical_contact: the sexual conduct included touching (art. 176 needs an indecent act, not words);
+stayed_after_request: the person did not leave (or end the call) after being asked (art. 130);
+weapon_shown / acted_jointly: 暴力行為等処罰法 art. 1; accommodation_request: a disabled person asked
+for a social barrier to be removed (障害者差別解消法 art. 8(2)); lodging: the workplace is an inn or
+hotel (旅館業法 art. 5); public_venue: a restaurant, theatre or other public place of entertainment,
+or public transport (軽犯罪法 art. 1 item 5).
+"""
 DEMAND_FIELDS = ("kind", "validity", "related_to_service")
 LOCATION_FIELDS = ("prefecture", "municipality")
 CONTACT_FIELDS = ("count", "days")
@@ -84,6 +111,17 @@ class Facts:
     public: bool | None = None
     staff_is_public_official: bool = False
     utterances: tuple[str, ...] = ()
+    screened_confirmed: tuple[str, ...] = ()
+    """Screened behaviours a person confirmed: they count in the judgment like reported ones."""
+    screened_rejected: tuple[str, ...] = ()
+    """Screened behaviours a person rejected: listed as rejected suggestions, never counted."""
+    physical_contact: bool | None = None
+    stayed_after_request: bool | None = None
+    weapon_shown: bool | None = None
+    acted_jointly: bool | None = None
+    accommodation_request: bool | None = None
+    lodging: bool | None = None
+    public_venue: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The facts as JSON again (normalised: codes resolved, defaults filled in)."""
@@ -101,6 +139,9 @@ class Facts:
             "public": self.public,
             "staff_is_public_official": self.staff_is_public_official,
         }
+        for name in TRI_STATE_FIELDS:
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
         if self.location is not None:
             loc: dict[str, Any] = {}
             if self.location.prefecture_code:
@@ -116,6 +157,10 @@ class Facts:
             out["contacts_in_period"] = {"count": self.contacts_in_period.count, "days": self.contacts_in_period.days}
         if self.utterances:
             out["utterances"] = list(self.utterances)
+        if self.screened_confirmed:
+            out["screened_confirmed"] = list(self.screened_confirmed)
+        if self.screened_rejected:
+            out["screened_rejected"] = list(self.screened_rejected)
         return out
 
 
@@ -336,6 +381,7 @@ def parse_facts(obj: Mapping[str, Any], *, kb: KnowledgeBase | None = None, toda
     injury = p.boolean(obj.get("injury"), "injury")
     public = p.boolean(obj.get("public"), "public")
     official = p.boolean(obj.get("staff_is_public_official"), "staff_is_public_official")
+    tri = {name: p.boolean(obj.get(name), name) for name in TRI_STATE_FIELDS}
 
     utterances: list[str] = []
     raw_u = obj.get("utterances", [])
@@ -345,6 +391,12 @@ def parse_facts(obj: Mapping[str, Any], *, kb: KnowledgeBase | None = None, toda
         p.problems.append(_type("utterances", "文字列の配列", "a list of strings"))
     else:
         utterances = [u for u in raw_u if u.strip()]
+
+    confirmed = _screened_ids(p, obj.get("screened_confirmed"), "screened_confirmed")
+    rejected = _screened_ids(p, obj.get("screened_rejected"), "screened_rejected")
+    for bid in sorted(set(confirmed) & set(rejected)):
+        p.problems.append(FieldProblem("screened_rejected", Message(
+            f"同じ行為を確認と却下の両方にはできません: {bid}", f"a behaviour cannot be both confirmed and rejected: {bid}")))
 
     if p.problems:
         raise InputError(p.problems)
@@ -364,4 +416,31 @@ def parse_facts(obj: Mapping[str, Any], *, kb: KnowledgeBase | None = None, toda
         public=public,
         staff_is_public_official=bool(official),
         utterances=tuple(utterances),
+        screened_confirmed=tuple(confirmed),
+        screened_rejected=tuple(rejected),
+        physical_contact=tri["physical_contact"],
+        stayed_after_request=tri["stayed_after_request"],
+        weapon_shown=tri["weapon_shown"],
+        acted_jointly=tri["acted_jointly"],
+        accommodation_request=tri["accommodation_request"],
+        lodging=tri["lodging"],
+        public_venue=tri["public_venue"],
     )
+
+
+def _screened_ids(p: _Parser, raw: Any, field: str) -> list[str]:
+    """A person's decisions on screened behaviours: a list of known behaviour ids (duplicates dropped)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        p.problems.append(_type(field, "行為IDの配列", "a list of behaviour ids"))
+        return []
+    known = set(p.kb.behaviour_ids)
+    out: list[str] = []
+    for i, b in enumerate(raw):
+        if not isinstance(b, str) or b not in known:
+            p.problems.append(FieldProblem(f"{field}[{i}]", Message(f"不明な行為IDです: {b!r}", f"unknown behaviour id: {b!r}"),
+                                           p.kb.behaviour_ids))
+        elif b not in out:
+            out.append(b)
+    return out

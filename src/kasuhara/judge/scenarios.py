@@ -21,7 +21,8 @@ from kasuhara.knowledge.vocabulary import DETERMINATIONS
 _TOP = {"name", "description", "facts", "expected"}
 _TOP_OPTIONAL = {"thresholds", "tags"}
 _EXPECTED = {"determination", "behaviours", "offences", "actions", "applicable_rules"}
-_EXPECTED_OPTIONAL = {"inferred", "actions_absent", "first_action", "penalties", "manner", "demand"}
+_EXPECTED_OPTIONAL = {"inferred", "actions_absent", "first_action", "penalties", "manner", "demand",
+                      "text_contains", "text_excludes"}
 _PENALTY = {"effective_from", "contains", "excludes", "status"}
 
 
@@ -48,6 +49,9 @@ class Expected:
     penalties: Mapping[str, PenaltyCheck] = field(default_factory=dict)
     manner: str | None = None
     demand: str | None = None
+    text_contains: tuple[str, ...] = ()
+    text_excludes: tuple[str, ...] = ()
+    """Wording the Japanese judgment text must (not) contain: what a reader is actually told."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,8 @@ def parse_scenario(data: Any, file: str) -> Scenario:
             penalties=penalties,
             manner=exp.get("manner"),
             demand=exp.get("demand"),
+            text_contains=_strings(exp.get("text_contains", []), file, "expected.text_contains"),
+            text_excludes=_strings(exp.get("text_excludes", []), file, "expected.text_excludes"),
         ),
     )
 
@@ -183,6 +189,16 @@ def check_scenario(scenario: Scenario, assessment: Assessment) -> list[str]:
         problems.append(f"manner: expected {e.manner}, got {assessment.manner_assessment.result}")
     if e.demand and assessment.demand_assessment.result != e.demand:
         problems.append(f"demand: expected {e.demand}, got {assessment.demand_assessment.result}")
+    if e.text_contains or e.text_excludes:
+        from kasuhara.judge.render import render_text  # the text a person reads
+
+        text = render_text(assessment, "ja")
+        for s in e.text_contains:
+            if s not in text:
+                problems.append(f"text: expected the Japanese text to contain {s!r}")
+        for s in e.text_excludes:
+            if s in text:
+                problems.append(f"text: the Japanese text must not contain {s!r}")
     by_id = {o.offence.id: o for o in assessment.offences}
     for oid, check in e.penalties.items():
         found = by_id.get(oid)

@@ -11,6 +11,7 @@ from kasuhara.knowledge.loader import (
     load_knowledge_base,
     parse_yaml,
     read_packaged_documents,
+    strict_load,
 )
 from kasuhara.knowledge.model import (
     Action,
@@ -50,4 +51,5 @@ __all__ = [
     "load_knowledge_base",
     "parse_yaml",
     "read_packaged_documents",
+    "strict_load",
 ]

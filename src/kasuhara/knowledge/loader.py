@@ -9,6 +9,7 @@ stopped at the first, so `kasuhara kb check` can list them all.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -18,14 +19,21 @@ from typing import Any
 import yaml
 
 from kasuhara.errors import KnowledgeBaseError, Message
+from kasuhara.knowledge.conditions import CHOICE, COUNT, FLAG, Vocabulary, compile_condition
 from kasuhara.knowledge.model import (
+    CITATION_STATUSES,
     STATUSES,
     URGENCIES,
     Action,
     Behaviour,
     Category,
+    Citation,
     Condition,
+    DemandAction,
     DeterminationInfo,
+    DeterminationRule,
+    DeterrenceProposal,
+    Inference,
     KnowledgeBase,
     Municipality,
     Offence,
@@ -33,11 +41,22 @@ from kasuhara.knowledge.model import (
     Prefecture,
     ResponseType,
     Rule,
+    RuleVersion,
     Situation,
     Source,
     Step,
 )
-from kasuhara.knowledge.vocabulary import CHANNELS, DEMAND_KINDS, DETERMINATIONS, RULE_KINDS, SCOPES
+from kasuhara.knowledge.vocabulary import (
+    CHANNELS,
+    DEMAND_AXIS,
+    DEMAND_KINDS,
+    DETERMINATIONS,
+    DETERRENCE_STEPS,
+    MANNER_AXIS,
+    RULE_KINDS,
+    SCOPES,
+    VALIDITIES,
+)
 
 DATA_FILES = (
     "meta.yaml",
@@ -47,6 +66,8 @@ DATA_FILES = (
     "actions.yaml",
     "responses.yaml",
     "places.yaml",
+    "deterrence.yaml",
+    "citations.yaml",
 )
 
 
@@ -76,8 +97,11 @@ class KnowledgeBaseInvalid(KnowledgeBaseError):
         )
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys (PyYAML silently keeps the last one)."""
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc]
+    """Safe loader (the C parser where built) that refuses duplicate keys (PyYAML keeps the last)."""
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -95,10 +119,16 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def strict_load(text: str) -> Any:
+    """The one strict YAML reader of every data file (knowledge, interview, screener rules):
+    safe tags only, and a duplicate key is a `yaml.YAMLError` with its line, never silently dropped."""
+    return yaml.load(text, Loader=_StrictLoader)
+
+
 def parse_yaml(text: str, filename: str) -> Any:
     """Parse one data file strictly; a syntax error or duplicate key names the file."""
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+        return strict_load(text)
     except yaml.YAMLError as exc:
         raise KnowledgeBaseInvalid([Problem(filename, "(file)", f"malformed YAML: {exc}")]) from exc
 
@@ -109,6 +139,28 @@ def read_packaged_documents() -> dict[str, Any]:
     return {
         name: parse_yaml(root.joinpath(name).read_text(encoding="utf-8"), name) for name in DATA_FILES
     }
+
+
+def packaged_data_digest() -> str:
+    """SHA-256 over the packaged data files, in DATA_FILES order: any change to the law's data
+    changes it, so `versions.txt` (and a test) can insist that the version moves with it."""
+    root = resources.files("kasuhara.knowledge").joinpath("data")
+    h = hashlib.sha256()
+    for name in DATA_FILES:
+        h.update(name.encode() + b"\0" + root.joinpath(name).read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def recorded_versions() -> list[tuple[str, str]]:
+    """`versions.txt`: one `version digest` line per released state of the data, oldest first."""
+    text = resources.files("kasuhara.knowledge").joinpath("versions.txt").read_text(encoding="utf-8")
+    rows: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            version, digest = line.split()
+            rows.append((version, digest))
+    return rows
 
 
 @functools.cache
@@ -239,78 +291,56 @@ class _Checker:
                 self.add(file, ident, f"duplicate id {ident!r}")
                 continue
             seen.add(ident)
+            if not isinstance(item.get("last_reviewed_on"), date):
+                self.add(file, ident, "needs last_reviewed_on (YYYY-MM-DD: when a person last checked it against its sources)")
             out.append(item)
         return out
 
 
-_CONDITION_KEYS = (
-    "all",
-    "any",
-    "not",
-    "behaviour",
-    "behaviours_any",
-    "injury",
-    "public",
-    "asked_to_leave",
-    "public_official",
-    "channel",
-    "demand_kind",
-)
+SITUATION_FACTS: dict[str, str] = {
+    "channel": CHOICE,
+    "demand_kind": CHOICE,
+    "validity": CHOICE,
+    "prefecture": CHOICE,
+    "demand_axis": CHOICE,
+    "manner_axis": CHOICE,
+    "determination": CHOICE,
+    "injury": FLAG,
+    "public": FLAG,
+    "public_official": FLAG,
+    "asked_to_leave": COUNT,
+    "physical_contact": FLAG,
+    "stayed_after_request": FLAG,
+    "weapon_shown": FLAG,
+    "acted_jointly": FLAG,
+    "accommodation_request": FLAG,
+    "lodging": FLAG,
+    "public_venue": FLAG,
+}
+"""The facts the knowledge base's conditions may look at (`Situation`'s fields), in the one condition
+language of `kasuhara.knowledge.conditions`."""
+SITUATION_CHOICES: dict[str, tuple[str, ...]] = {
+    "channel": tuple(CHANNELS),
+    "demand_kind": tuple(DEMAND_KINDS),
+    "validity": tuple(VALIDITIES),
+    "prefecture": tuple(f"{i:02d}" for i in range(1, 48)),
+    "demand_axis": DEMAND_AXIS,
+    "manner_axis": MANNER_AXIS,
+    "determination": DETERMINATIONS,
+}
 
 
-def _compile(ck: _Checker, raw: Any, file: str, entry: str, behaviour_ids: set[str]) -> Condition:
+def _compile(ck: _Checker, raw: Any, file: str, entry: str, behaviour_ids: set[str],
+             *, behaviours_only: bool = False) -> Condition:
     """Compile a data condition into a closure once, so judging never re-reads the data."""
+    vocab = Vocabulary(SITUATION_FACTS, SITUATION_CHOICES, behaviour_ids=behaviour_ids,
+                       behaviours_only=behaviours_only)
+    compiled = compile_condition(raw, vocab, lambda where, message: ck.add(file, where, message), entry)
 
-    def never(_: Situation) -> bool:
-        return False
+    def condition(s: Situation) -> bool:
+        return compiled(s)
 
-    if not isinstance(raw, dict) or len(raw) != 1:
-        ck.add(file, entry, f"a condition is a mapping with exactly one of {', '.join(_CONDITION_KEYS)}")
-        return never
-    ((key, value),) = raw.items()
-    if key in ("all", "any"):
-        if not isinstance(value, list) or not value:
-            ck.add(file, entry, f"{key}: must be a non-empty list of conditions")
-            return never
-        parts = tuple(_compile(ck, v, file, f"{entry}.{key}[{i}]", behaviour_ids) for i, v in enumerate(value))
-        if key == "all":
-            return lambda s: all(p(s) for p in parts)
-        return lambda s: any(p(s) for p in parts)
-    if key == "not":
-        inner = _compile(ck, value, file, f"{entry}.not", behaviour_ids)
-        return lambda s: not inner(s)
-    if key in ("behaviour", "behaviours_any"):
-        ids = [value] if key == "behaviour" else value
-        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
-            ck.add(file, entry, f"{key}: must name behaviour ids")
-            return never
-        for ident in ids:
-            if ident not in behaviour_ids:
-                ck.add(file, entry, f"dangling reference to unknown behaviour {ident!r}")
-        wanted = frozenset(ids)
-        return lambda s: not wanted.isdisjoint(s.behaviours)
-    if key in ("injury", "public", "asked_to_leave", "public_official"):
-        if not isinstance(value, bool):
-            ck.add(file, entry, f"{key}: must be true or false")
-            return never
-        if key == "injury":
-            return lambda s: (s.injury is True) == value
-        if key == "public":
-            return lambda s: (s.public is True) == value
-        if key == "asked_to_leave":
-            return lambda s: (s.asked_to_leave > 0) == value
-        return lambda s: s.public_official == value
-    if key in ("channel", "demand_kind"):
-        vocab = CHANNELS if key == "channel" else DEMAND_KINDS
-        if not isinstance(value, list) or not value or not all(v in vocab for v in value):
-            ck.add(file, entry, f"{key}: must be a list of {', '.join(vocab)}")
-            return never
-        allowed = frozenset(value)
-        if key == "channel":
-            return lambda s: s.channel in allowed
-        return lambda s: s.demand_kind in allowed
-    ck.add(file, entry, f"unknown condition {key!r} (allowed: {', '.join(_CONDITION_KEYS)})")
-    return never
+    return condition
 
 
 def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
@@ -355,11 +385,12 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
         ck.add("meta.yaml", "texts", "must be a mapping")
 
     # behaviours and categories
-    bdoc = ck.mapping(documents["behaviours.yaml"], "behaviours.yaml", "(top)", {"categories", "behaviours"}, set())
+    bdoc = ck.mapping(documents["behaviours.yaml"], "behaviours.yaml", "(top)", {"categories", "behaviours"},
+                     {"inferences"})
     categories: list[Category] = []
     for item in ck.entries(bdoc, "categories", "behaviours.yaml"):
         e = item["id"]
-        ck.mapping(item, "behaviours.yaml", e, {"id", "label", "sources"}, set())
+        ck.mapping(item, "behaviours.yaml", e, {"id", "label", "sources"}, {"last_reviewed_on"})
         categories.append(Category(e, ck.message(item.get("label"), "behaviours.yaml", f"{e}.label"),
                                    ck.sources(item.get("sources"), "behaviours.yaml", e)))
     category_ids = {c.id for c in categories}
@@ -367,7 +398,7 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
     for item in ck.entries(bdoc, "behaviours", "behaviours.yaml"):
         e = item["id"]
         ck.mapping(item, "behaviours.yaml", e,
-                   {"id", "label", "description", "category", "regardless_of_demand", "sources"}, set())
+                   {"id", "label", "description", "category", "regardless_of_demand", "sources"}, {"last_reviewed_on"})
         category = item.get("category")
         if category not in category_ids:
             ck.add("behaviours.yaml", e, f"dangling reference to unknown category {category!r}")
@@ -383,17 +414,22 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
             )
         )
     behaviour_ids = {b.id for b in behaviours}
+    inferences = _build_inferences(ck, bdoc.get("inferences", []), behaviour_ids)
 
     offences = _build_offences(ck, documents["offences.yaml"], behaviour_ids, coverage_from)
-    rules = _build_rules(ck, documents["rules.yaml"])
+    rules = _build_rules(ck, documents["rules.yaml"], behaviour_ids)
     actions = _build_actions(ck, documents["actions.yaml"])
     action_ids = {a.id for a in actions}
     response_types, determinations = _build_responses(ck, documents["responses.yaml"], behaviour_ids, action_ids)
+    decision, matrix, matrix_sources = _build_decision(ck, documents["responses.yaml"], behaviour_ids, action_ids)
+    demand_actions = _build_demand_actions(ck, documents["responses.yaml"], behaviour_ids, action_ids)
     covered = {t for rt in response_types for t in rt.triggers}
     for b in behaviours:
         if b.id not in covered:
             ck.add("responses.yaml", "response_types", f"behaviour {b.id!r} is not a trigger of any response type")
     prefectures, municipalities, place_sources = _build_places(ck, documents["places.yaml"])
+    deterrence = _build_deterrence(ck, documents["deterrence.yaml"], behaviour_ids)
+    citations = _build_citations(ck, documents["citations.yaml"], rules)
     prefecture_codes = {p.code for p in prefectures}
     municipality_codes = {m.code for m in municipalities}
     for rule in rules:
@@ -420,6 +456,14 @@ def build_knowledge_base(documents: Mapping[str, Any]) -> KnowledgeBase:
         texts=texts,
         text_sources=text_sources,
         place_sources=place_sources,
+        inferences=inferences,
+        determination_rules=decision,
+        manner_matrix=matrix,
+        manner_matrix_sources=matrix_sources,
+        deterrence=deterrence,
+        demand_actions=demand_actions,
+        citations=citations,
+        catalogue={k: _display(v) for k, v in ck.catalogue.items()},
     )
 
 
@@ -436,7 +480,7 @@ def _build_offences(ck: _Checker, doc: Any, behaviour_ids: set[str], coverage_fr
         e = item["id"]
         ck.mapping(item, f, e, {"id", "article", "law", "name", "elements", "complaint_required", "attempt",
                                 "triggers", "applies_when", "unmet", "penalties", "sources"},
-                   {"complaint_basis", "attempt_basis"})
+                   {"complaint_basis", "attempt_basis", "attempt_name", "item", "last_reviewed_on", "extra_elements"})
         law = item.get("law")
         if law not in laws:
             ck.add(f, e, f"dangling reference to unknown law {law!r}")
@@ -451,6 +495,8 @@ def _build_offences(ck: _Checker, doc: Any, behaviour_ids: set[str], coverage_fr
         if complaint and not item.get("complaint_basis"):
             ck.add(f, e, "complaint_required needs complaint_basis (the article that requires it)")
         attempt = ck.boolean(item.get("attempt"), f, f"{e}.attempt")
+        if not attempt and item.get("attempt_name"):
+            ck.add(f, e, "attempt_name needs attempt: true")
         if attempt and not item.get("attempt_basis"):
             ck.add(f, e, "attempt: true needs attempt_basis (the article that punishes the attempt)")
         built.append(
@@ -470,6 +516,10 @@ def _build_offences(ck: _Checker, doc: Any, behaviour_ids: set[str], coverage_fr
                 unmet=ck.message(item.get("unmet"), f, f"{e}.unmet"),
                 penalties=penalties,
                 sources=ck.sources(item.get("sources"), f, e),
+                item=ck.opt_text(item.get("item"), f, f"{e}.item"),
+                attempt_name=ck.opt_message(item.get("attempt_name"), f, f"{e}.attempt_name"),
+                extra_elements=_extra_elements(ck, item.get("extra_elements", []), f, e, behaviour_ids),
+                last_reviewed_on=ck.day(item.get("last_reviewed_on"), f, f"{e}.last_reviewed_on"),
                 _starts=tuple(p.effective_from for p in penalties),
             )
         )
@@ -495,6 +545,20 @@ def _build_offences(ck: _Checker, doc: Any, behaviour_ids: set[str], coverage_fr
             penalties_out.append(replace(p, resolved_text=text))
         resolved.append(replace(offence, penalties=tuple(penalties_out)))
     return tuple(resolved)
+
+
+def _extra_elements(ck: _Checker, value: Any, f: str, e: str,
+                    behaviour_ids: set[str]) -> tuple[tuple[Condition, Message], ...]:
+    if not isinstance(value, list):
+        ck.add(f, f"{e}.extra_elements", "must be a list of {when, text}")
+        return ()
+    out: list[tuple[Condition, Message]] = []
+    for i, raw in enumerate(value):
+        where = f"{e}.extra_elements[{i}]"
+        data = ck.mapping(raw, f, where, {"when", "text"}, set())
+        out.append((_compile(ck, data.get("when"), f, f"{where}.when", behaviour_ids),
+                    ck.message(data.get("text"), f, f"{where}.text")))
+    return tuple(out)
 
 
 def _build_penalties(ck: _Checker, value: Any, f: str, e: str) -> tuple[Penalty, ...]:
@@ -543,7 +607,7 @@ def _build_penalties(ck: _Checker, value: Any, f: str, e: str) -> tuple[Penalty,
     return tuple(closed)
 
 
-def _build_rules(ck: _Checker, doc: Any) -> tuple[Rule, ...]:
+def _build_rules(ck: _Checker, doc: Any, behaviour_ids: set[str]) -> tuple[Rule, ...]:
     f = "rules.yaml"
     doc = ck.mapping(doc, f, "(top)", {"rules"}, set())
     out: list[Rule] = []
@@ -551,7 +615,8 @@ def _build_rules(ck: _Checker, doc: Any) -> tuple[Rule, ...]:
         e = item["id"]
         ck.mapping(item, f, e, {"id", "kind", "scope", "title", "summary", "duty", "sources"},
                    {"prefecture", "municipality", "from", "from_status", "until", "pending", "penalty",
-                    "measures", "notes"})
+                    "measures", "notes", "promulgated", "pending_reason", "applies_when", "applies_when_text",
+                    "measures_basis", "versions", "last_reviewed_on"})
         kind, scope = item.get("kind"), item.get("scope")
         if kind not in RULE_KINDS:
             ck.add(f, e, f"kind must be one of {', '.join(RULE_KINDS)}")
@@ -582,6 +647,16 @@ def _build_rules(ck: _Checker, doc: Any) -> tuple[Rule, ...]:
         from_status = item.get("from_status", "V2")
         if from_status not in STATUSES:
             ck.add(f, e, f"from_status must be one of {', '.join(STATUSES)}")
+        if item.get("pending_reason") is not None and not pending:
+            ck.add(f, e, "pending_reason is for a pending rule")
+        promulgated = ck.day(item.get("promulgated"), f, f"{e}.promulgated")
+        if promulgated and start and start < promulgated:
+            ck.add(f, e, f"in force {start} before promulgation {promulgated}")
+        applies = item.get("applies_when")
+        if (applies is None) != (item.get("applies_when_text") is None):
+            ck.add(f, e, "'applies_when' and 'applies_when_text' go together")
+        condition = None if applies is None else _compile(ck, applies, f, f"{e}.applies_when", behaviour_ids)
+        versions = _build_versions(ck, item.get("versions", []), f, e, start)
         out.append(
             Rule(
                 id=e,
@@ -600,9 +675,193 @@ def _build_rules(ck: _Checker, doc: Any) -> tuple[Rule, ...]:
                 measures=ck.messages(item.get("measures", []), f, f"{e}.measures"),
                 notes=ck.messages(item.get("notes", []), f, f"{e}.notes"),
                 sources=ck.sources(item.get("sources"), f, e),
+                promulgated=promulgated,
+                pending_reason=ck.opt_message(item.get("pending_reason"), f, f"{e}.pending_reason"),
+                applies_when=condition,
+                applies_when_text=ck.opt_message(item.get("applies_when_text"), f, f"{e}.applies_when_text"),
+                measures_basis=ck.opt_message(item.get("measures_basis"), f, f"{e}.measures_basis"),
+                versions=versions,
+                last_reviewed_on=ck.day(item.get("last_reviewed_on"), f, f"{e}.last_reviewed_on"),
             )
         )
     # the same rule id over time must not overlap: national rules with one id per period
+    return tuple(out)
+
+
+def _build_versions(ck: _Checker, value: Any, f: str, e: str, start: date | None) -> tuple[RuleVersion, ...]:
+    """Amendments of a rule, keyed by the date they took effect (sorted, after the rule's start)."""
+    if not isinstance(value, list):
+        ck.add(f, f"{e}.versions", "must be a list of amendments keyed by date")
+        return ()
+    out: list[RuleVersion] = []
+    for i, raw in enumerate(value):
+        where = f"{e}.versions[{i}]"
+        data = ck.mapping(raw, f, where, {"from", "status", "sources"}, {"summary", "duty", "notes"})
+        day = ck.day(data.get("from"), f, f"{where}.from")
+        if day is None:
+            ck.add(f, where, "missing effective date 'from'")
+            continue
+        if start is not None and day <= start:
+            ck.add(f, where, f"an amendment must take effect after the rule itself ({start})")
+        if out and day <= out[-1].effective_from:
+            ck.add(f, where, f"date ranges are unsorted or overlapping: {day} is not after {out[-1].effective_from}")
+        status = data.get("status")
+        if status not in STATUSES:
+            ck.add(f, where, f"status must be one of {', '.join(STATUSES)}")
+        if data.get("summary") is None and data.get("duty") is None and not data.get("notes"):
+            ck.add(f, where, "an amendment changes summary, duty or notes")
+        out.append(RuleVersion(
+            effective_from=day,
+            status=str(status),
+            summary=ck.opt_message(data.get("summary"), f, f"{where}.summary"),
+            duty=ck.opt_message(data.get("duty"), f, f"{where}.duty"),
+            notes=ck.messages(data.get("notes", []), f, f"{where}.notes"),
+            sources=ck.sources(data.get("sources"), f, where),
+        ))
+    return tuple(out)
+
+
+INFERENCE_LIMITS = ("time_limit", "contact_limit", "none")
+
+
+def _build_inferences(ck: _Checker, value: Any, behaviour_ids: set[str]) -> tuple[Inference, ...]:
+    f = "behaviours.yaml"
+    if not isinstance(value, list):
+        ck.add(f, "inferences", "must be a list")
+        return ()
+    out: list[Inference] = []
+    for i, raw in enumerate(value):
+        where = f"inferences[{i}]"
+        data = ck.mapping(raw, f, where, {"behaviour", "limit", "sources", "last_reviewed_on"}, {"when"})
+        if data.get("behaviour") not in behaviour_ids:
+            ck.add(f, where, f"dangling reference to unknown behaviour {data.get('behaviour')!r}")
+        if data.get("limit") not in INFERENCE_LIMITS:
+            ck.add(f, where, f"limit must be one of {', '.join(INFERENCE_LIMITS)}")
+        when = data.get("when")
+        out.append(Inference(str(data.get("behaviour")), str(data.get("limit")),
+                             None if when is None else _compile(ck, when, f, f"{where}.when", behaviour_ids),
+                             ck.sources(data.get("sources"), f, where)))
+    return tuple(out)
+
+
+def _build_demand_actions(ck: _Checker, doc: Any, behaviour_ids: set[str],
+                          action_ids: set[str]) -> tuple[DemandAction, ...]:
+    f = "responses.yaml"
+    if not isinstance(doc, dict):
+        return ()
+    out: list[DemandAction] = []
+    for item in ck.entries(doc, "demand_actions", f):
+        e = item["id"]
+        ck.mapping(item, f, e, {"id", "action", "when", "sources", "last_reviewed_on"}, {"when_text"})
+        if item.get("action") not in action_ids:
+            ck.add(f, e, f"dangling reference to unknown action {item.get('action')!r}")
+        out.append(DemandAction(e, str(item.get("action")), _compile(ck, item.get("when"), f, f"{e}.when", behaviour_ids),
+                                ck.opt_message(item.get("when_text"), f, f"{e}.when_text"),
+                                ck.sources(item.get("sources"), f, e)))
+    return tuple(out)
+
+
+def _build_decision(
+    ck: _Checker, doc: Any, behaviour_ids: set[str], action_ids: set[str]
+) -> tuple[tuple[DeterminationRule, ...], dict[str, str], tuple[Source, ...]]:
+    f = "responses.yaml"
+    if not isinstance(doc, dict):
+        return (), {}, ()
+    rules: list[DeterminationRule] = []
+    raw_rules = doc.get("determination_rules")
+    if not isinstance(raw_rules, list) or not raw_rules:
+        ck.add(f, "determination_rules", "must be a non-empty ordered list")
+        raw_rules = []
+    for i, raw in enumerate(raw_rules):
+        where = f"determination_rules[{i}]"
+        data = ck.mapping(raw, f, where, {"result", "sources", "last_reviewed_on"}, {"when", "explanation", "actions"})
+        acts = None if data.get("actions") is None else tuple(ck.id_list(data.get("actions"), f, f"{where}.actions"))
+        for a in acts or ():
+            if a not in action_ids:
+                ck.add(f, f"{where}.actions", f"dangling reference to unknown action {a!r}")
+        if data.get("result") not in DETERMINATIONS:
+            ck.add(f, where, f"result must be one of {', '.join(DETERMINATIONS)}")
+        when = data.get("when")
+        if when is None and i != len(raw_rules) - 1:
+            ck.add(f, where, "only the last rule may have no condition (the rules after it could never apply)")
+        rules.append(DeterminationRule(None if when is None else _compile(ck, when, f, f"{where}.when", behaviour_ids),
+                                       str(data.get("result")), ck.sources(data.get("sources"), f, where),
+                                       ck.opt_message(data.get("explanation"), f, f"{where}.explanation"), acts))
+    if rules and rules[-1].when is not None:
+        ck.add(f, "determination_rules", "the last rule must have no condition, so every case is decided")
+    matrix_raw = doc.get("manner_matrix")
+    matrix: dict[str, str] = {}
+    if not isinstance(matrix_raw, dict) or set(matrix_raw) != set(DEMAND_AXIS):
+        ck.add(f, "manner_matrix", f"must map each of {', '.join(DEMAND_AXIS)} to a manner result")
+    else:
+        for k, v in matrix_raw.items():
+            if v not in MANNER_AXIS:
+                ck.add(f, f"manner_matrix.{k}", f"must be one of {', '.join(MANNER_AXIS)}")
+            matrix[str(k)] = str(v)
+    sources = ck.sources(doc.get("manner_matrix_sources"), f, "manner_matrix")
+    return tuple(rules), matrix, sources
+
+
+def _display(entry: Mapping[str, Any]) -> str:
+    """A catalogue entry as one line: title（url or citation）."""
+    where = entry.get("url") or entry.get("citation")
+    return f"{entry.get('title')}（{where}）" if where else str(entry.get("title"))
+
+
+def _build_citations(ck: _Checker, doc: Any, rules: tuple[Rule, ...]) -> tuple[Citation, ...]:
+    f = "citations.yaml"
+    doc = ck.mapping(doc, f, "(top)", {"citations"}, set())
+    rule_ids = {r.id for r in rules}
+    pending_codes = {r.prefecture_code for r in rules if r.pending}
+    out: list[Citation] = []
+    for item in ck.entries(doc, "citations", f):
+        e = item["id"]
+        ck.mapping(item, f, e, {"id", "scope", "label", "text", "quote", "status", "sources"}, {"last_reviewed_on"})
+        scope = item.get("scope")
+        ok = scope == "practice" or scope in rule_ids or (
+            isinstance(scope, str) and scope.startswith("pending:") and scope.removeprefix("pending:") in pending_codes)
+        if not ok:
+            ck.add(f, e, f"scope {scope!r} is not a rule id, 'practice' or 'pending:<code of a pending rule>'")
+        if item.get("status") not in CITATION_STATUSES:
+            ck.add(f, e, f"status must be one of {', '.join(CITATION_STATUSES)}")
+        keys = ck.id_list(item.get("sources"), f, f"{e}.sources")
+        if not keys:
+            ck.add(f, e, "missing sources: every entry needs at least one source")
+        for key in keys:
+            if key not in ck.catalogue:
+                ck.add(f, f"{e}.sources", f"unknown source ref {key!r} (define it in meta.yaml sources)")
+        out.append(Citation(
+            id=e, scope=str(scope), label=ck.message(item.get("label"), f, f"{e}.label"),
+            text=ck.message(item.get("text"), f, f"{e}.text"), quote=ck.boolean(item.get("quote"), f, f"{e}.quote"),
+            status=str(item.get("status")), sources=tuple(keys),
+        ))
+    return tuple(out)
+
+
+def _build_deterrence(ck: _Checker, doc: Any, behaviour_ids: set[str]) -> tuple[DeterrenceProposal, ...]:
+    f = "deterrence.yaml"
+    doc = ck.mapping(doc, f, "(top)", {"proposals"}, set())
+    out: list[DeterrenceProposal] = []
+    for item in ck.entries(doc, "proposals", f):
+        e = item["id"]
+        ck.mapping(item, f, e, {"id", "step", "reason", "sources"}, {"min_events", "after", "when", "last_reviewed_on"})
+        if item.get("step") not in DETERRENCE_STEPS:
+            ck.add(f, e, f"step must be one of {', '.join(DETERRENCE_STEPS)}")
+        after = ck.id_list(item.get("after", []), f, f"{e}.after")
+        for step in after:
+            if step not in DETERRENCE_STEPS:
+                ck.add(f, f"{e}.after", f"unknown step {step!r}")
+        min_events = item.get("min_events", 0)
+        if isinstance(min_events, bool) or not isinstance(min_events, int) or min_events < 0:
+            ck.add(f, f"{e}.min_events", "must be an integer of at least 0")
+            min_events = 0
+        when = item.get("when")
+        out.append(DeterrenceProposal(
+            id=e, step=str(item.get("step")), reason=ck.message(item.get("reason"), f, f"{e}.reason"),
+            min_events=min_events, after=tuple(after),
+            when=None if when is None else _compile(ck, when, f, f"{e}.when", behaviour_ids, behaviours_only=True),
+            sources=ck.sources(item.get("sources"), f, e),
+        ))
     return tuple(out)
 
 
@@ -612,7 +871,7 @@ def _build_actions(ck: _Checker, doc: Any) -> tuple[Action, ...]:
     out: list[Action] = []
     for rank, item in enumerate(ck.entries(doc, "actions", f)):
         e = item["id"]
-        ck.mapping(item, f, e, {"id", "urgency", "label", "text", "sources"}, set())
+        ck.mapping(item, f, e, {"id", "urgency", "label", "text", "sources"}, {"last_reviewed_on"})
         urgency = item.get("urgency")
         if urgency not in URGENCIES:
             ck.add(f, e, f"urgency must be one of {', '.join(URGENCIES)}")
@@ -628,11 +887,13 @@ def _build_responses(
     ck: _Checker, doc: Any, behaviour_ids: set[str], action_ids: set[str]
 ) -> tuple[tuple[ResponseType, ...], tuple[DeterminationInfo, ...]]:
     f = "responses.yaml"
-    doc = ck.mapping(doc, f, "(top)", {"response_types", "determinations"}, set())
+    doc = ck.mapping(doc, f, "(top)", {"response_types", "determinations"},
+                     {"determination_rules", "manner_matrix", "manner_matrix_sources", "demand_actions"})
     types: list[ResponseType] = []
     for item in ck.entries(doc, "response_types", f):
         e = item["id"]
-        ck.mapping(item, f, e, {"id", "label", "description", "triggers", "steps", "sources"}, {"applies_when"})
+        ck.mapping(item, f, e, {"id", "label", "description", "triggers", "steps", "sources"},
+                   {"applies_when", "last_reviewed_on"})
         triggers = ck.id_list(item.get("triggers"), f, f"{e}.triggers")
         for t in triggers:
             if t not in behaviour_ids:
@@ -653,8 +914,8 @@ def _build_responses(
             if action not in action_ids:
                 ck.add(f, where, f"dangling reference to unknown action {action!r}")
             when = data.get("when")
-            if (when is None) != (data.get("when_text") is None):
-                ck.add(f, where, "'when' and 'when_text' go together")
+            if when is None and data.get("when_text") is not None:
+                ck.add(f, where, "'when_text' describes a 'when' condition (omit it, or add the condition)")
             steps.append(
                 Step(
                     action=str(action),
@@ -669,7 +930,7 @@ def _build_responses(
     dets: list[DeterminationInfo] = []
     for item in ck.entries(doc, "determinations", f):
         e = item["id"]
-        ck.mapping(item, f, e, {"id", "label", "explanation", "actions", "sources"}, set())
+        ck.mapping(item, f, e, {"id", "label", "explanation", "actions", "sources"}, {"last_reviewed_on"})
         if e not in DETERMINATIONS:
             ck.add(f, e, f"unknown determination (allowed: {', '.join(DETERMINATIONS)})")
         acts = ck.id_list(item.get("actions"), f, f"{e}.actions")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -57,9 +57,94 @@ class Situation:
     public: bool | None
     asked_to_leave: int
     public_official: bool
+    physical_contact: bool | None = None
+    stayed_after_request: bool | None = None
+    weapon_shown: bool | None = None
+    acted_jointly: bool | None = None
+    accommodation_request: bool | None = None
+    lodging: bool | None = None
+    public_venue: bool | None = None
+    prefecture: str | None = None
+    validity: str = "unknown"
+    demand_axis: str = ""
+    manner_axis: str = ""
+    determination: str = ""
+
+    def fact(self, name: str) -> Any:
+        """A fact by name, for the data's conditions (kasuhara.knowledge.conditions)."""
+        return getattr(self, name)
+
+    def answer(self, question: str) -> Any:
+        """The judgment has no interview answers."""
+        return None
 
 
 Condition = Callable[[Situation], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Inference:
+    """A behaviour the judgment infers: over a company limit (or none) and when `when` holds."""
+
+    behaviour: str
+    limit: str
+    when: Condition | None
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DemandAction:
+    """An action the demand itself calls for (the valid part met, the excess declined)."""
+
+    id: str
+    action: str
+    when: Condition
+    when_text: Message | None
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DeterminationRule:
+    """One row of the decision: the first rule whose condition holds gives the determination."""
+
+    when: Condition | None
+    result: str
+    sources: tuple[Source, ...]
+    explanation: Message | None = None
+    """Replaces the determination's general explanation when this rule decides."""
+    actions: tuple[str, ...] | None = None
+    """Replaces the determination's usual actions when this rule decides."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeterrenceProposal:
+    """When to propose a deterrence step: a count above the company's threshold and steps already
+    taken, or (with `when`) conduct on record whatever the count."""
+
+    id: str
+    step: str
+    reason: Message
+    min_events: int
+    after: tuple[str, ...]
+    when: Condition | None
+    sources: tuple[Source, ...]
+
+
+CITATION_STATUSES = ("V1", "V2", "U", "S")
+"""A quoted wording's status: law.md's three, plus S, a practice source not checked against primary text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Wording a document quotes, keyed to the rule it belongs to, with its status and source keys."""
+
+    id: str
+    scope: str
+    label: Message
+    text: Message
+    quote: bool
+    status: str
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +230,11 @@ class Offence:
     unmet: Message
     penalties: tuple[Penalty, ...]
     sources: tuple[Source, ...]
+    item: str | None = None
+    attempt_name: Message | None = None
+    extra_elements: tuple[tuple[Condition, Message], ...] = ()
+    """Elements to verify only in some situations (e.g. art. 208: whether anyone was injured, when unknown)."""
+    last_reviewed_on: date | None = None
     _starts: tuple[date, ...] = field(default=(), repr=False, compare=False)
 
     def penalty_on(self, on: date) -> Penalty:
@@ -171,6 +261,14 @@ class Offence:
             )
         return penalty
 
+    @property
+    def article_label(self) -> Message:
+        """第230条の2 / art. 230-2, with the item (第1条第5号) where the offence is one item."""
+        main, _, sub = self.article.partition("-")
+        ja = f"第{main}条" + (f"の{sub}" if sub else "") + (f"第{self.item}号" if self.item else "")
+        en = f"art. {self.article}" + (f" item {self.item}" if self.item else "")
+        return Message(ja, en)
+
     def name_on(self, on: date) -> Message:
         """The offence's name on a date (art. 176 was renamed in 2023)."""
         penalty = self.penalty_on(on)
@@ -187,10 +285,24 @@ class Offence:
             "complaint_basis": self.complaint_basis,
             "attempt_punishable": self.attempt_punishable,
             "attempt_basis": self.attempt_basis,
+            "attempt_name": message_dict(self.attempt_name) if self.attempt_name else None,
+            "item": self.item,
             "triggers": sorted(self.triggers),
             "penalties": [p.to_dict() for p in self.penalties],
             "sources": sources_dicts(self.sources),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class RuleVersion:
+    """How a rule read from `effective_from`: an amendment replaces summary and duty, adds notes."""
+
+    effective_from: date
+    status: str
+    summary: Message | None
+    duty: Message | None
+    notes: tuple[Message, ...]
+    sources: tuple[Source, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +325,27 @@ class Rule:
     measures: tuple[Message, ...]
     notes: tuple[Message, ...]
     sources: tuple[Source, ...]
+    promulgated: date | None = None
+    pending_reason: Message | None = None
+    applies_when: Condition | None = None
+    applies_when_text: Message | None = None
+    measures_basis: Message | None = None
+    versions: tuple[RuleVersion, ...] = ()
+    last_reviewed_on: date | None = None
+
+    def on(self, day: date) -> Rule:
+        """The rule as it read on `day`: the latest version (amendment) in force then, if any."""
+        current = [v for v in self.versions if v.effective_from <= day]
+        if not current:
+            return self
+        v = current[-1]
+        return replace(
+            self,
+            summary=v.summary or self.summary,
+            duty=v.duty or self.duty,
+            notes=self.notes + v.notes,
+            sources=self.sources + v.sources,
+        )
 
     def in_force_on(self, on: date) -> bool:
         if self.pending or self.effective_from is None:
@@ -255,6 +388,14 @@ class Rule:
             "pending": self.pending,
             "penalty": message_dict(self.penalty) if self.penalty else None,
             "measures": [message_dict(m) for m in self.measures],
+            "measures_basis": message_dict(self.measures_basis) if self.measures_basis else None,
+            "promulgated": self.promulgated.isoformat() if self.promulgated else None,
+            "applies_when": message_dict(self.applies_when_text) if self.applies_when_text else None,
+            "versions": [
+                {"effective_from": v.effective_from.isoformat(), "status": v.status,
+                 "duty": message_dict(v.duty) if v.duty else None}
+                for v in self.versions
+            ],
             "notes": [message_dict(n) for n in self.notes],
             "sources": sources_dicts(self.sources),
         }
@@ -366,6 +507,15 @@ class KnowledgeBase:
     texts: Mapping[str, Message]
     text_sources: Mapping[str, tuple[Source, ...]]
     place_sources: tuple[Source, ...] = ()
+    inferences: tuple[Inference, ...] = ()
+    determination_rules: tuple[DeterminationRule, ...] = ()
+    manner_matrix: Mapping[str, str] = field(default_factory=dict)
+    manner_matrix_sources: tuple[Source, ...] = ()
+    deterrence: tuple[DeterrenceProposal, ...] = ()
+    demand_actions: tuple[DemandAction, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    catalogue: Mapping[str, str] = field(default_factory=dict)
+    """The source catalogue (meta.yaml `sources`) as display strings, by key."""
     _behaviours: dict[str, Behaviour] = field(default_factory=dict, repr=False)
     _categories: dict[str, Category] = field(default_factory=dict, repr=False)
     _offences: dict[str, Offence] = field(default_factory=dict, repr=False)
@@ -438,6 +588,13 @@ class KnowledgeBase:
         result: DeterminationInfo = self._get(self._determinations, id, Message("判定", "determination"))
         return result
 
+    def inference(self, behaviour: str) -> Inference | None:
+        return next((i for i in self.inferences if i.behaviour == behaviour), None)
+
+    def determine(self, situation: Situation) -> DeterminationRule:
+        """The first decision rule that holds (the data ends with an unconditional one)."""
+        return next(r for r in self.determination_rules if r.when is None or r.when(situation))
+
     def text(self, key: str) -> Message:
         """A fixed sentence of the judgment (kept in data so wording lives beside its source)."""
         result: Message = self._get(self.texts, key, Message("文言", "text"))
@@ -474,13 +631,25 @@ class KnowledgeBase:
         return found
 
     def rules_in_force(
-        self, *, on: date, prefecture_code: str | None = None, municipality_code: str | None = None
+        self,
+        *,
+        on: date,
+        prefecture_code: str | None = None,
+        municipality_code: str | None = None,
+        situation: Situation | None = None,
     ) -> tuple[Rule, ...]:
-        """National rules and the ordinances of the place, in force on the date."""
+        """National rules and the ordinances of the place, in force on the date, as they read then.
+
+        A rule for one kind of business or request (旅館業法 art. 5, reasonable accommodation) has
+        `applies_when`; it is listed only when a `situation` is given and its condition holds.
+        """
         out: list[Rule] = []
         for rule in self.rules:
-            if rule.in_force_on(on) and self._rule_covers(rule, prefecture_code, municipality_code):
-                out.append(rule)
+            if not (rule.in_force_on(on) and self._rule_covers(rule, prefecture_code, municipality_code)):
+                continue
+            if rule.applies_when is not None and (situation is None or not rule.applies_when(situation)):
+                continue
+            out.append(rule.on(on))
         return tuple(out)
 
     @staticmethod

@@ -49,5 +49,18 @@ ORIGINS: dict[str, Message] = {
     "screened": Message("発言の自動判定", "screened"),
 }
 
+DEMAND_AXIS: tuple[str, ...] = ("valid", "partially_valid", "invalid", "unknown", "unrelated", "no_demand")
+"""Results of the first axis (the demand's validity), as the judgment reports them."""
+MANNER_AXIS: tuple[str, ...] = (
+    "inappropriate_regardless_of_demand",
+    "inappropriate_given_demand",
+    "depends_on_demand",
+    "appropriate",
+)
+"""Results of the second axis (the means and manner)."""
+
+DETERRENCE_STEPS: tuple[str, ...] = ("warning", "single_contact", "end_of_service", "ban", "police_report")
+"""Deterrence steps (contract ids shared with the desk and the store)."""
+
 SCOPES = ("national", "prefecture", "municipality")
 RULE_KINDS = ("statute", "guideline", "ordinance")

@@ -13,6 +13,7 @@ unless the utterance is someone reporting what another person said.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ import numpy.typing as npt
 
 from kasuhara.errors import Message
 from kasuhara.findings import ScreenFinding
+from kasuhara.screen import morph
 from kasuhara.screen.features import ngram_spans
 from kasuhara.screen.model import BatchNGrams, Model, NGrams, get_model
 from kasuhara.screen.normalize import Normalized, fold_kana, normalize, normalize_with_offsets
@@ -46,6 +48,9 @@ LABELS: dict[str, Message] = {
     "repeated_contact": Message("継続的・執拗な言動", "repeated contact"),
     "defamation": Message("名誉毀損・信用毀損", "defamation"),
 }
+
+CONFIRM_LABEL = Message("要確認", "possible: please confirm")
+"""How a model-only finding is shown: the statistical model suggests it, no rule explains it."""
 
 _JA_CHARS = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u4e00-\u9fff]")
 _KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa]")
@@ -81,14 +86,23 @@ class BehaviourResult:
     reason: Message
     source: str  # "rule" or "model"
 
+    @property
+    def confirm_required(self) -> bool:
+        """A model-only finding is a possibility a person must confirm (shown as 「要確認」)."""
+        return self.source == "model"
+
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "id": self.id,
             "score": round(self.score, 4),
             "evidence": [e.to_dict() for e in self.evidence],
             "reason": {"ja": self.reason.ja, "en": self.reason.en},
             "source": self.source,
+            "confirm_required": self.confirm_required,
         }
+        if self.confirm_required:
+            out["status"] = {"ja": CONFIRM_LABEL.ja, "en": CONFIRM_LABEL.en}
+        return out
 
 
 @dataclass(frozen=True)
@@ -105,6 +119,11 @@ class ScreenResult:
     def behaviour_ids(self) -> list[str]:
         return [b.id for b in self.behaviours]
 
+    @property
+    def confirm_required(self) -> bool:
+        """Flagged by the model alone: every finding is 「要確認」."""
+        return self.flagged and all(b.confirm_required for b in self.behaviours)
+
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
             "text": self.text,
@@ -112,6 +131,7 @@ class ScreenResult:
             "flagged": self.flagged,
             "score": round(self.score, 4),
             "behaviours": [b.to_dict() for b in self.behaviours],
+            "confirm_required": self.confirm_required,
         }
         if self.truncated:
             out["truncated"] = True
@@ -372,8 +392,10 @@ def _from_model(w: _Window, norm: Normalized, lang: str, model: Model) -> list[B
         label = LABELS[behaviour]
         score = min(max(prob, flag_prob), 0.99)
         reason = Message(
-            ja=f"統計モデルが{words}などの表現から{label.ja}にあたる可能性が高いと判定しました(確信度 {score:.2f})。",
-            en=f"The statistical model judged {label.en} likely from wording such as {words_en} (confidence {score:.2f}).",
+            ja=f"{CONFIRM_LABEL.ja}: どの規則にも当たりませんが、統計モデルが{words}などの表現から{label.ja}の可能性があると"
+            f"判定しました(確率 {score:.2f})。担当者が確認してください。",
+            en=f"{CONFIRM_LABEL.en}: no rule matched, but the statistical model found {label.en} possible from wording such as "
+            f"{words_en} (probability {score:.2f}). A person should confirm it.",
         )
         out.append(BehaviourResult(behaviour, score, evidence, reason, "model"))
     return out
@@ -400,18 +422,23 @@ def _model_evidence(
     ends: npt.NDArray[np.int64],
     column: int,
 ) -> tuple[Evidence, ...]:
-    """The n-grams that pushed the score up most, widened to whole Latin-script words, merged and
-    mapped back to the original text: a supervisor is shown "your", not the n-gram "yo"."""
+    """The n-grams that pushed the score up most, widened to whole words, merged and mapped back to
+    the original text: a supervisor is shown "your", not the n-gram "yo", and 「温まらないんだけど」,
+    not 「ないんだけ」. Japanese is cut into words by SudachiPy (see `_widen_to_morphemes`)."""
     if not len(rows):
         return ()
     contrib = rows[:, column].astype(np.float32) + rows[:, 0].astype(np.float32)  # int8 weights, exact sums
     candidates = np.flatnonzero(contrib > 0)
     ranked = candidates[np.argsort(-contrib[candidates], kind="stable")]
     text = norm.text
+    tokens = morph.tokenize(text) if not text.isascii() else ()
+    begins = [t.begin for t in tokens]
     spans: list[tuple[int, int]] = []
     for i in ranked[:12].tolist():
-        a, b = _widen_to_words(text, int(starts[i]), int(ends[i]))
+        a, b = int(starts[i]), int(ends[i])
+        a, b = _widen_to_morphemes(tokens, a, b, begins) if tokens else _widen_to_words(text, a, b)
         if a < b and not any(x <= a and b <= y for x, y in spans):
+            spans = [(x, y) for x, y in spans if not (a <= x and y <= b)]
             spans.append((a, b))
             if len(spans) == 3:
                 break
@@ -426,10 +453,53 @@ def _model_evidence(
     for a, b in merged:
         s, e = norm.span(a, b)
         shown = w.text[s:e]
-        if shown not in seen:
+        if shown.strip() and shown not in seen:
             seen.add(shown)
             out.append(Evidence(w.offset + s, w.offset + e, shown))
     return tuple(out)
+
+
+_SYMBOL_POS = {"補助記号", "空白", "記号"}
+_ATTACHED_POS = {"助詞", "助動詞", "接尾辞"}
+_MAX_EVIDENCE_CHARS = 16
+
+
+def _widen_to_morphemes(
+    tokens: tuple[morph.Token, ...], a: int, b: int, begins: Sequence[int] | None = None
+) -> tuple[int, int]:
+    """An n-gram's span widened to the morphemes it touches; a span that starts on particles,
+    auxiliaries or dependent words (んだけ, ない, へん) takes in the word they are attached to, so that
+    what is shown reads as words. Returns an empty span when there is no such word."""
+    if begins is None:
+        begins = [t.begin for t in tokens]
+    first = max(bisect_right(begins, a) - 1, 0)  # the token holding a (Sudachi's tokens cover the text)
+    last = bisect_left(begins, b) - 1  # the last token starting before b
+    while first <= last and tokens[first].pos in _SYMBOL_POS:
+        first += 1
+    while last >= first and tokens[last].pos in _SYMBOL_POS:
+        last -= 1
+    if first > last:
+        return a, a
+    if _attached(tokens[first]):
+        head = first
+        while head > 0 and _attached(tokens[head - 1]):
+            head -= 1
+        if head > 0 and tokens[head - 1].pos not in _SYMBOL_POS:
+            first = head - 1  # the word the particles hang on
+        elif all(_attached(tokens[i]) for i in range(first, last + 1)):
+            return a, a  # particles alone, nothing to hang them on
+    while last + 1 < len(tokens) and tokens[last + 1].pos == "助動詞" and tokens[last + 1].end - tokens[first].begin <= _MAX_EVIDENCE_CHARS:
+        last += 1
+    start, end = tokens[first].begin, tokens[last].end
+    if end - start > _MAX_EVIDENCE_CHARS:
+        fitting = [tokens[i].end for i in range(first, last + 1) if tokens[i].end - start <= _MAX_EVIDENCE_CHARS]
+        end = max(fitting) if fitting else tokens[first].end
+    return start, end
+
+
+def _attached(token: morph.Token) -> bool:
+    """A particle, auxiliary, suffix or dependent word (ない, いる): read with the word before it."""
+    return token.pos in _ATTACHED_POS or token.pos2 == "非自立可能"
 
 
 def _word_class(c: str) -> str | None:

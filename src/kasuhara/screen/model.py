@@ -2,11 +2,14 @@
 
 Weights are int8 with one scale per output, stored in `data/model.npz` (written by
 `scripts/train_screen.py`), loaded lazily once per process. Outputs are `flag` (any harassment)
-and one per behaviour; thresholds per language were chosen on development data at training time.
+and one per behaviour, each a probability calibrated (Platt scaling, folded into scale and bias)
+on development data mixed with ordinary Japanese speech. The decision thresholds are one table,
+`data/thresholds.json`, per language: see docs/screen.md for how they were chosen.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -112,21 +115,39 @@ class Model:
         return probs
 
 
+def load_thresholds(outputs: Sequence[str]) -> tuple[dict[str, npt.NDArray[np.float32]], str]:
+    """The threshold table (`data/thresholds.json`): per language, one threshold per output."""
+    path = resources.files("kasuhara.screen").joinpath("data", "thresholds.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    table: dict[str, npt.NDArray[np.float32]] = {}
+    for lang, values in data["thresholds"].items():
+        missing = [o for o in outputs if o not in values]
+        if missing:
+            raise RuntimeError(f"thresholds.json: language {lang!r} has no threshold for {missing}")
+        table[str(lang)] = np.array([float(values[o]) for o in outputs], dtype=np.float32)
+    if "en" not in table:
+        raise RuntimeError("thresholds.json: an `en` table is needed (used for every language without its own)")
+    return table, str(data.get("model_version", ""))
+
+
 def _load() -> Model:
     path = resources.files("kasuhara.screen").joinpath("data", "model.npz")
     with path.open("rb") as fh, np.load(fh, allow_pickle=False) as data:
         outputs = tuple(str(x) for x in data["outputs"])
         if outputs != ("flag", *BEHAVIOURS):
             raise RuntimeError(f"model.npz outputs {outputs} do not match the behaviour ids; retrain the model")
-        langs = [str(x) for x in data["threshold_langs"]]
+        version = str(data["version"])
+        thresholds, for_version = load_thresholds(outputs)
+        if for_version and for_version != version:
+            raise RuntimeError(f"thresholds.json is for model {for_version}, model.npz is {version}; retrain the model")
         return Model(
             weights=np.ascontiguousarray(data["weights"]).astype(np.int8),
             scales=data["scales"].astype(np.float32),
             bias=data["bias"].astype(np.float32),
             outputs=outputs,
             orders=tuple(int(x) for x in data["orders"]),
-            thresholds={lang: data["thresholds"][i].astype(np.float32) for i, lang in enumerate(langs)},
-            version=str(data["version"]),
+            thresholds=thresholds,
+            version=version,
         )
 
 

@@ -28,6 +28,7 @@ class Token:
     pos: str
     pos2: str
     conj_form: str
+    oov: bool = False  # not in the dictionary (a run of unknown katakana such as バカバカバカ)
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +58,7 @@ def tokenize(text: str) -> tuple[Token, ...]:
                     pos=pos[0],
                     pos2=pos[1],
                     conj_form=pos[5],
+                    oov=m.is_oov(),
                 )
             )
     return tuple(out)
@@ -66,7 +68,35 @@ def is_whole_word(tokens: tuple[Token, ...], start: int, end: int) -> bool:
     """True when [start, end) begins and ends on morpheme boundaries (not a piece of a longer word)."""
     begins = {t.begin for t in tokens}
     ends = {t.end for t in tokens}
-    return start in begins and (end in ends or end >= (tokens[-1].end if tokens else 0))
+    if start in begins and (end in ends or end >= (tokens[-1].end if tokens else 0)):
+        return True
+    # inside a word the dictionary does not know (バカバカバカ…): no edges to respect
+    return any(t.oov and t.begin <= start and end <= t.end for t in tokens)
+
+
+_CONJUGATING = {"動詞", "形容詞", "助動詞", "助詞"}
+
+
+def is_aligned(tokens: tuple[Token, ...], start: int, end: int) -> bool:
+    """True when [start, end) is made of words of the text, not a piece cut out of another word.
+
+    It must begin where a morpheme begins (組 is not in 番組) and end where one ends, or inside a
+    verb, adjective, auxiliary or particle (a pattern stops at a stem: 殺, 撮っ, ばっか); ending inside a noun or any
+    other word is a shard (おし of おしゃれ, 乳 of 乳白色 is fine but いたいめ of いたイメージ is not).
+    A word the dictionary does not know (バカバカバカ…) has no edges to respect.
+    A match that is one interjection and nothing else (いえいえ, あらあら) says nothing either.
+    """
+    if not tokens:
+        return True
+    if not any(t.begin == start for t in tokens):
+        return False
+    inside = [t for t in tokens if t.begin < end and t.end > start]
+    if inside and all(t.pos == "感動詞" for t in inside) and inside[-1].end == end:
+        return False
+    last = inside[-1] if inside else None
+    if last is None or last.end == end or end >= tokens[-1].end:
+        return True
+    return last.pos in _CONJUGATING or last.oov
 
 
 _NEGATORS = {"ない", "ぬ", "ず", "ん", "ねえ", "ねー", "へん", "ひん"}

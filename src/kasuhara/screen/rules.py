@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import yaml
 
 from kasuhara.errors import Message
+from kasuhara.knowledge.loader import strict_load
 from kasuhara.screen import morph
 from kasuhara.screen.anchors import anchors_for
 
@@ -345,9 +345,11 @@ class RuleSet:
                     continue
                 if not rule.allow_reported and _reported(rule.lang, folded, start, end):
                     continue
-                if rule.lang == "ja" and (rule.whole_word or rule.unless_negated or rule.needs_will):
+                if rule.lang == "ja" and not original_script[start:end].isascii():
                     if tokens is None:
                         tokens = morph.tokenize(original_script)
+                    if not morph.is_aligned(tokens, start, end):
+                        continue
                     if rule.whole_word and not morph.is_whole_word(tokens, start, end):
                         continue
                     if rule.unless_negated and morph.is_negated(tokens, end):
@@ -420,7 +422,7 @@ def _packaged_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     for name in ("rules_ja.yaml", "rules_en.yaml"):
         text = resources.files("kasuhara.screen").joinpath("data", name).read_text(encoding="utf-8")
-        rules.extend(parse_rules(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), name))
+        rules.extend(parse_rules(strict_load(text), name))
     return tuple(rules)
 
 

@@ -123,6 +123,18 @@ def write_pending(session: Session) -> None:
         session.info[_HEAD] = (seq, prev, canonical_at(at))
 
 
+def row_intact(session: Session, row: AuditEntry) -> bool:
+    """The row's hash matches its content: keyed (with this engine's audit key) or, for rows older
+    than the key, the unkeyed formula."""
+    fields: dict[str, Any] = {"seq": row.seq, "at": row.at, "actor_id": row.actor_id, "actor_label": row.actor_label,
+                              "action": row.action, "target_type": row.target_type, "target_id": row.target_id,
+                              "detail": row.detail, "prev_hash": row.prev_hash}
+    seal = seal_module.seal_for(session.get_bind().engine)
+    if seal is not None and entry_hash(**fields, key=seal.key) == row.hash:
+        return True
+    return entry_hash(**fields) == row.hash
+
+
 def checkpoint_committed(session: Session) -> None:
     """After a commit that added rows: append the signed checkpoint of the new head (outside the DB)."""
     head = session.info.pop(_HEAD, None)
@@ -180,11 +192,14 @@ def verify(*, session: Session, batch: int = 2000, seal: seal_module.Seal | None
     `keyed_from` on must carry the keyed hash, and a head older than the newest checkpoint
     (deleted rows) or a row that differs from its checkpoint (rewritten history) is reported too.
     """
+    from kasuhara.services.audit_redaction import RedactionCheck
+
     seal = seal or seal_module.seal_for(session.get_bind().engine)
     expected_seq, prev, checked = 1, GENESIS_HASH, 0
     keyed_since: int | None = None
     hashes: dict[int, str] = {}
     points = seal.read() if seal is not None else []
+    redactions = RedactionCheck()  # a purge-redacted row is vouched for by a later entry (audit_redaction)
     wanted = {cp.seq for cp in points if isinstance(cp, seal_module.Checkpoint)}
     stmt = select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch)
     for row in session.scalars(stmt):
@@ -192,6 +207,11 @@ def verify(*, session: Session, batch: int = 2000, seal: seal_module.Seal | None
             return ChainReport(False, checked, row.seq, f"missing entry before seq {row.seq}")
         if row.prev_hash != prev:
             return ChainReport(False, checked, row.seq, "prev_hash does not match the previous entry")
+        if redactions.redacted(row):
+            if row.seq in wanted:
+                hashes[row.seq] = row.hash
+            prev, expected_seq, checked = row.hash, expected_seq + 1, checked + 1
+            continue
         fields: dict[str, Any] = {"seq": row.seq, "at": row.at, "actor_id": row.actor_id, "actor_label": row.actor_label,
                   "action": row.action, "target_type": row.target_type, "target_id": row.target_id,
                   "detail": row.detail, "prev_hash": row.prev_hash}
@@ -204,9 +224,13 @@ def verify(*, session: Session, batch: int = 2000, seal: seal_module.Seal | None
                                f"(rows are keyed from seq {keyed_since})")
         elif entry_hash(**fields) != row.hash:
             return ChainReport(False, checked, row.seq, "entry was modified (hash mismatch)")
+        if problem := redactions.vouch(row):
+            return ChainReport(False, checked, row.seq, problem)
         if row.seq in wanted:
             hashes[row.seq] = row.hash
         prev, expected_seq, checked = row.hash, expected_seq + 1, checked + 1
+    if (unvouched := redactions.unvouched()) is not None:
+        return ChainReport(False, checked, unvouched, "entry was redacted without a redaction record")
     head = expected_seq - 1
     for cp in points:
         if not isinstance(cp, seal_module.Checkpoint):

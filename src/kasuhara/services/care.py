@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from kasuhara.desk.care import OUTCOMES, SUPPORT_KINDS, SUPPORT_STATUSES, check_choice, follow_up_state
 from kasuhara.desk.crypto import FieldCipher
 from kasuhara.errors import FieldProblem, InputError, Message, NotFoundError, PermissionDeniedError
-from kasuhara.services import audit
+from kasuhara.services import desk_audit
 from kasuhara.services.access import DENIED, site_ids
 from kasuhara.store.models.care import CareCheckIn, CareRecord, CareSupport
 from kasuhara.store.models.incidents import Incident
@@ -89,8 +89,8 @@ def open_record(
     )
     session.add(record)
     session.flush()
-    audit.record(session, actor=user, action="care.open", target_type="care_record", target_id=record.id,
-                 detail={"employee_id": employee_id})
+    desk_audit.record(session, cipher=cipher, actor=user, action="care.open", target_type="care_record",
+                      target_id=record.id, detail={"employee_id": employee_id})
     return record
 
 
@@ -123,7 +123,8 @@ def add_check_in(
         record.status = "closed"
         record.closed_on = today
         record.next_follow_up = None
-    audit.record(session, actor=user, action="care.check_in", target_type="care_record", target_id=record.id)
+    desk_audit.record(session, cipher=cipher, actor=user, action="care.check_in", target_type="care_record",
+                      target_id=record.id, detail={"outcome": outcome})
     return check_in
 
 
@@ -141,12 +142,13 @@ def offer_support(
     )
     session.add(support)
     session.flush()
-    audit.record(session, actor=user, action="care.support", target_type="care_record", target_id=record.id,
-                 detail={"kind": kind})
+    desk_audit.record(session, cipher=cipher, actor=user, action="care.support", target_type="care_record",
+                      target_id=record.id, detail={"kind": kind, "support_id": support.id})
     return support
 
 
-def set_support_status(session: Session, *, user: User, support_id: int, status: str) -> None:
+def set_support_status(session: Session, *, user: User, support_id: int, status: str,
+                       cipher: FieldCipher | None = None) -> None:
     support = session.get(CareSupport, support_id)
     if support is None:
         raise PermissionDeniedError(DENIED)
@@ -156,18 +158,19 @@ def set_support_status(session: Session, *, user: User, support_id: int, status:
         raise PermissionDeniedError(DENIED)
     check_choice("status", status, SUPPORT_STATUSES)
     support.status = status
-    audit.record(session, actor=user, action="care.support_status", target_type="care_record",
-                 target_id=record.id, detail={"support_id": support_id, "status": status})
+    desk_audit.record(session, cipher=cipher, actor=user, action="care.support_status", target_type="care_record",
+                      target_id=record.id, detail={"support_id": support_id, "status": status})
 
 
-def set_sharing(session: Session, *, user: User, record_id: int, share: bool) -> None:
+def set_sharing(session: Session, *, user: User, record_id: int, share: bool,
+                cipher: FieldCipher | None = None) -> None:
     """Only the employee decides whether their supervisor may read their care record."""
     record = _get(session, record_id)
     if user.id != record.employee_id:
         raise PermissionDeniedError(DENIED)
     record.shared_with_supervisor = share
-    audit.record(session, actor=user, action="care.share", target_type="care_record", target_id=record.id,
-                 detail={"shared_with_supervisor": share})
+    desk_audit.record(session, cipher=cipher, actor=user, action="care.share", target_type="care_record",
+                      target_id=record.id, detail={"shared_with_supervisor": share})
 
 
 def read(session: Session, *, cipher: FieldCipher, user: User, record_id: int, today: date) -> dict[str, Any]:
@@ -178,7 +181,8 @@ def read(session: Session, *, cipher: FieldCipher, user: User, record_id: int, t
     checks = session.scalars(select(CareCheckIn).where(CareCheckIn.record_id == record.id).order_by(CareCheckIn.id))
     supports = session.scalars(select(CareSupport).where(CareSupport.record_id == record.id).order_by(CareSupport.id))
     state = follow_up_state(record.next_follow_up, today, closed=record.status == "closed")
-    audit.record(session, actor=user, action="care.read", target_type="care_record", target_id=record.id)
+    desk_audit.record(session, cipher=cipher, actor=user, action="care.read", target_type="care_record",
+                      target_id=record.id)
     return {
         "id": record.id,
         "employee": {"id": record.employee_id, "name": employee.display_name if employee else ""},
@@ -227,12 +231,13 @@ def _summary(session: Session, record: CareRecord, today: date) -> dict[str, Any
     }
 
 
-def list_records(session: Session, *, user: User, today: date) -> list[dict[str, Any]]:
+def list_records(session: Session, *, user: User, today: date,
+                 cipher: FieldCipher | None = None) -> list[dict[str, Any]]:
     """The desk sees all records; anyone else sees their own (and shared ones, for supervisors)."""
     rows = session.scalars(select(CareRecord).order_by(CareRecord.next_follow_up, CareRecord.id)).all()
     visible = [r for r in rows if can_read(session, user, r)]
-    audit.record(session, actor=user, action="care.list", target_type="care_record", target_id="*",
-                 detail={"count": len(visible)})
+    desk_audit.record(session, cipher=cipher, actor=user, action="care.list", target_type="care_record",
+                      target_id="*", detail={"count": len(visible)})
     return [_summary(session, r, today) for r in visible]
 
 

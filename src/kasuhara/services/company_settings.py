@@ -25,6 +25,12 @@ PROFILE_FIELDS = (
     "desk_email",
     "desk_hours",
     "desk_note",
+    "representative",
+    "address",
+    "customer_contact_name",
+    "customer_contact_phone",
+    "customer_contact_email",
+    "customer_contact_hours",
 )
 THRESHOLD_FIELDS = ("time_limit_minutes", "repeat_contacts", "repeat_days")
 
@@ -63,5 +69,5 @@ def update(*, session: Session, actor: User | None, changes: Mapping[str, Any]) 
     row.updated_at = utcnow()
     row.updated_by = actor.id if actor is not None else None
     audit.record(session, actor=actor, action="settings.update", target_type="company_settings",
-                 target_id=SETTINGS_ID, detail={**profile, **limits})
+                 target_id=SETTINGS_ID, detail={**limits, "fields": sorted(profile)})  # contact names stay out
     return row

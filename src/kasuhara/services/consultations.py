@@ -8,12 +8,13 @@ thread, day by day. Every access by the desk is audited, without content.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from kasuhara.config import Settings
@@ -206,6 +207,7 @@ def _add_message(
         sent_on=on,
     )
     session.add(message)
+    _scatter(session, message)
     return message
 
 
@@ -235,6 +237,7 @@ def _new(
     )
     session.add(consultation)
     session.flush()
+    _scatter(session, consultation)
     return consultation
 
 
@@ -311,10 +314,9 @@ def start_named(
         customer_id=_customer_from_identifier(session, customer_phone, customer_email),
         today=today,
     )
-    # Actor left empty on purpose: the audit log is read by admins and auditors, who must not
-    # learn who consulted. The consulter's identity lives only in the row the desk can read.
-    audit.record(session, actor=None, action="consultation.create", target_type="consultation",
-                 target_id=consultation.id, detail={"by": "named_consulter"})
+    # Not audited: the audit log is read by admins and auditors, and the precise time of this entry
+    # next to the consulter's own `auth.login` would tell them who consulted. Like the anonymous
+    # path, the consultation keeps its day (`received_on`) and the desk's every access is audited.
     return consultation
 
 
@@ -401,12 +403,10 @@ def add_consulter_message(
         )
     _add_message(session, cipher=cipher, consultation=consultation, author="consulter", author_id=None,
                  kind="message", body=_text("body", body), on=today)
+
     if consultation.waiting_since is None:
         consultation.waiting_since = today
     consultation.status = "waiting" if consultation.first_replied_on else "new"
-    if consultation.kind == "named":
-        audit.record(session, actor=None, action="consultation.message", target_type="consultation",
-                     target_id=consultation.id, detail={"by": "named_consulter"})
 
 
 def own_consultation(session: Session, *, user: User, consultation_id: str) -> Consultation:
@@ -448,6 +448,23 @@ def deadline_info(row: DeskSettings, consultation: Consultation, today: date) ->
         "working_days_left": deadline.working_days_left,
         "first_reply": consultation.first_replied_on is None,
     }
+
+
+def _scatter(session: Session, row: Consultation | ConsultationMessage) -> None:
+    """SQLite keeps rows in `rowid` order, which is insertion order (a new row gets the largest rowid
+    plus one): an anonymous row between two named ones would be dated by them. Every consultation
+    and message gets a random rowid instead, so no row's place says when it was written."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    session.flush()
+    table = row.__tablename__
+    session.execute(text(f"UPDATE {table} SET rowid = :r WHERE id = :i"),
+                    {"r": secrets.randbits(62) + 1, "i": row.id})
+
+
+def restamp_anonymous(session: Session) -> None:
+    """The periodic job's entry point (`kasuhara desk scan`, the app's housekeeping loop)."""
+    _restamp_anonymous_rows(session)
 
 
 def _restamp_anonymous_rows(session: Session) -> None:
@@ -501,8 +518,8 @@ def inbox(
             }
         )
     items.sort(key=lambda i: (not bool(i["deadline"] and i["deadline"]["overdue"]), i["received_on"]))
-    audit.record(session, actor=user, action="consultation.inbox", target_type="consultation",
-                 target_id="*", detail={"count": len(items)})
+    # No count in the entry: admins read the audit log, and a live count is the statistic they get coarse.
+    audit.record(session, actor=user, action="consultation.inbox", target_type="consultation", target_id="*")
     return items
 
 
@@ -598,6 +615,53 @@ def close(session: Session, *, user: User, consultation_id: str, today: date) ->
 
 
 def counts(session: Session) -> dict[str, int]:
-    """Numbers only, for admins and reports: nothing about any consultation's content or consulter."""
+    """Live numbers by status: for the desk only (a live count dates each new consultation)."""
     rows = session.execute(select(Consultation.status, func.count()).group_by(Consultation.status)).all()
     return {str(status): int(n) for status, n in rows}
+
+
+SMALL_COUNT = 5
+"""Counts below this are shown as 「5件未満」: a 1 or a 2 in a small company points at people."""
+COARSE_WEEKS = 12
+COARSE_MONTHS = 12
+
+
+def _coarse(n: int) -> int | str:
+    return n if n == 0 or n >= SMALL_COUNT else f"<{SMALL_COUNT}"
+
+
+def coarse_counts(session: Session, *, today: date) -> dict[str, Any]:
+    """Consultations received per finished week and finished month, small counts suppressed.
+
+    For admins, auditors and reports. A period is counted only once it is over, so polling shows
+    nothing for weeks: no count changes the moment someone consults, and two readings a day apart
+    cannot be subtracted to find the day. Statuses are not given (they move when a consulter writes).
+    """
+    this_week = today - timedelta(days=today.weekday())
+    this_month = today.replace(day=1)
+    first_week = this_week - timedelta(weeks=COARSE_WEEKS)
+    first_month = this_month
+    for _ in range(COARSE_MONTHS):
+        first_month = (first_month - timedelta(days=1)).replace(day=1)
+    start = min(first_week, first_month)
+    days = list(session.scalars(select(Consultation.received_on).where(
+        Consultation.received_on >= start, Consultation.received_on < max(this_week, this_month))))
+    weeks = []
+    for i in range(COARSE_WEEKS, 0, -1):
+        begin = this_week - timedelta(weeks=i)
+        weeks.append({"week_of": begin.isoformat(),
+                      "received": _coarse(sum(begin <= d < begin + timedelta(weeks=1) for d in days))})
+    months = []
+    begin = first_month
+    while begin < this_month:
+        end = (begin + timedelta(days=32)).replace(day=1)
+        months.append({"month": begin.strftime("%Y-%m"), "received": _coarse(sum(begin <= d < end for d in days))})
+        begin = end
+    return {
+        "weeks": weeks,
+        "months": months,
+        "weeks_until": this_week.isoformat(),
+        "months_until": this_month.isoformat(),
+        "note_ja": f"終わった週・月だけを数えます。{SMALL_COUNT}件未満は「{SMALL_COUNT}件未満」と表示します。",
+        "note_en": f"Finished weeks and months only; counts below {SMALL_COUNT} are shown as <{SMALL_COUNT}.",
+    }

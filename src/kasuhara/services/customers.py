@@ -114,7 +114,8 @@ def update(*, session: Session, actor: User, customer_id: int, display_name: str
     customer = get(session=session, customer_id=customer_id)
     changes: dict[str, object] = {}
     if display_name is not None:
-        customer.display_name = changes["display_name"] = required_text("display_name", display_name)
+        customer.display_name = required_text("display_name", display_name)
+        changes["display_name"] = "changed"  # the audit log holds ids, not names
     if note is not None:
         customer.note = note
         changes["note"] = "changed"
@@ -181,7 +182,7 @@ def search(*, session: Session, actor: User, q: str | None = None, limit: int = 
         stmt.options(selectinload(Customer.identifiers)).order_by(Customer.id.desc()).limit(limit).offset(offset)
     ).all()
     audit.record(session, actor=actor, action="customer.search", target_type="customer", target_id="*",
-                 detail={"q": q or "", "results": len(rows)})
+                 detail={"filtered": bool(q and q.strip()), "results": len(rows)})  # never the search term
     return list(rows), int(total)
 
 

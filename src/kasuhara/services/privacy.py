@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from kasuhara.desk.crypto import FieldCipher
 from kasuhara.errors import Message, NotFoundError
-from kasuhara.services import audit
+from kasuhara.services import audit, audit_redaction
 from kasuhara.store.base import Base
 from kasuhara.store.models.audit import AuditEntry
 from kasuhara.store.models.care import CareCheckIn, CareRecord, CareSupport
@@ -33,6 +33,8 @@ from kasuhara.store.models.users import User
 
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "csrf_token", "key_hash", "passphrase_hash", "hash",
                             "prev_hash"})
+SECRET_FIELDS = frozenset({"mail_outbox.body"})
+"""An unsent mail's body holds a live one-time link: it goes to its addressee by mail, never in an export."""
 EXPAND_CHILDREN = frozenset({"consultations", "care_records", "incidents", "customers"})
 
 
@@ -70,15 +72,54 @@ def purge(session: Session, *, today: date) -> dict[str, int]:
         session.execute(delete(CareRecord).where(CareRecord.id.in_(old_care)))
     counts["care_records"] = len(old_care)
 
-    counts["customers"] = _purge_customers(session, cutoff=today - timedelta(days=row.retention_customer_days),
-                                           today=today)
+    purged_customers = _purge_customers(session, cutoff=today - timedelta(days=row.retention_customer_days),
+                                        today=today)
+    counts["customers"] = len(purged_customers)
+    session.flush()
+    counts["audit_entries_redacted"] = audit_redaction.redact(
+        session, seqs=personal_audit_entries(session, customers=purged_customers, consultations=old_consultations,
+                                             care_records=old_care),
+        reason=f"privacy.purge {today.isoformat()}")
     session.expire_all()
     audit.record(session, actor=None, action="privacy.purge", target_type="privacy", target_id=today.isoformat(),
                  detail=counts)
     return counts
 
 
-def _purge_customers(session: Session, *, cutoff: date, today: date) -> int:
+LEGACY_PERSONAL_DETAIL: dict[str, tuple[str, ...]] = {
+    "customer.search": ("q",),
+    "customer.update": ("display_name",),
+    "user.create": ("email",),
+    "user.update": ("display_name",),
+    "care.open": ("employee_id",),
+    "care.support": ("kind",),
+    "settings.update": ("desk_name", "desk_phone", "desk_email", "desk_note"),
+}
+"""Keys under which entries written before issue 14 kept personal data (search terms, names, e-mail
+addresses, who gets care): the purge redacts such entries wherever they are. Newer entries hold ids."""
+_PLACEHOLDERS = ("changed", "")
+
+
+def personal_audit_entries(session: Session, *, customers: Iterable[int], consultations: Iterable[str],
+                           care_records: Iterable[int]) -> list[int]:
+    """Entries to redact: every detail about a purged subject, and legacy entries holding personal data."""
+    targets = {("customer", str(i)) for i in customers} | {("consultation", str(i)) for i in consultations}
+    targets |= {("care_record", str(i)) for i in care_records}
+    found: list[int] = []
+    stmt = select(AuditEntry.seq, AuditEntry.action, AuditEntry.target_type, AuditEntry.target_id,
+                  AuditEntry.detail).execution_options(yield_per=2000)
+    for seq, action, target_type, target_id, detail in session.execute(stmt):
+        if not detail or audit_redaction.is_redacted(detail):
+            continue
+        keys = LEGACY_PERSONAL_DETAIL.get(action, ())
+        legacy = any(detail.get(k) not in _PLACEHOLDERS and k in detail for k in keys)
+        about_purged = (target_type, target_id) in targets
+        if legacy or about_purged:
+            found.append(int(seq))
+    return found
+
+
+def _purge_customers(session: Session, *, cutoff: date, today: date) -> list[int]:
     """Customers with no activity since the cutoff and no measure still in force."""
     cut = _start_of(cutoff)
     expired: list[int] = []
@@ -102,7 +143,7 @@ def _purge_customers(session: Session, *, cutoff: date, today: date) -> int:
         if not recent and not active:
             expired.append(customer.id)
     if not expired:
-        return 0
+        return []
     customers = Base.metadata.tables["customers"]
     for table in Base.metadata.sorted_tables:
         for column in table.columns:
@@ -116,7 +157,7 @@ def _purge_customers(session: Session, *, cutoff: date, today: date) -> int:
             else:
                 session.execute(delete(table).where(column.in_(expired)))
     session.execute(delete(customers).where(customers.c.id.in_(expired)))
-    return len(expired)
+    return expired
 
 
 def _plain(value: Any) -> Any:
@@ -129,7 +170,7 @@ def _row_dict(table: Table, row: Any, cipher: FieldCipher) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for column in table.columns:
         name = column.name
-        if name in SECRET_COLUMNS:
+        if name in SECRET_COLUMNS or f"{table.name}.{name}" in SECRET_FIELDS:
             continue
         value = getattr(row, name)
         if name.endswith("_enc") and isinstance(value, str) and value:

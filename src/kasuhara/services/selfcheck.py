@@ -44,7 +44,17 @@ def system_state(*, session: Session) -> SystemState:
         deterrence_policy=True if deterrence else None,
         incidents_recorded=(incidents > 0 and _count(session, Decision) > 0) if incidents else None,
         care_followups=True if _count(session, CareRecord) > 0 else None,
+        policy_approved_on=_approved_on(session, "policy"),
+        manual_approved_on=_approved_on(session, "manual"),
     )
+
+
+def _approved_on(session: Session, kind: str) -> date | None:
+    """The date a person approved (adopted) the document kind in the app, if anyone did."""
+    from kasuhara.services.documents import latest_approval
+
+    found = latest_approval(session=session, kind=kind)
+    return found.on if found is not None else None
 
 
 def stored_answers(*, session: Session) -> dict[str, str]:

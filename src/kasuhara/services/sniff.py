@@ -11,6 +11,7 @@ ALLOWED = (
     "image/heic",
     "audio/mpeg",
     "audio/wav",
+    "audio/flac",
     "audio/ogg",
     "audio/mp4",
     "audio/aac",
@@ -35,6 +36,8 @@ def sniff(head: bytes) -> str:
         return "image/webp"
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return "audio/wav"
+    if head.startswith(b"fLaC"):
+        return "audio/flac"
     if head.startswith(b"OggS"):
         return "audio/ogg"
     if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0

@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kasuhara.documents.training import MODULES, grade
+from kasuhara.company import Thresholds
+from kasuhara.documents.training import MODULES, QuizQuestion, QuizResult, build_quiz, grade
 from kasuhara.services import audit
 from kasuhara.store.models.training import TrainingAttempt
 from kasuhara.store.models.users import User
@@ -17,9 +18,45 @@ from kasuhara.store.models.users import User
 HR_ROLES = frozenset({"admin", "auditor", "desk"})
 
 
+def quiz_seed(*, session: Session, user_id: int, module: str) -> str:
+    """The seed of a person's next sitting: the person and how many attempts they made, so every
+    person and every retry draws other questions, and the sheet shown is the sheet graded."""
+    attempts = session.scalar(
+        select(func.count()).select_from(TrainingAttempt)
+        .where(TrainingAttempt.user_id == user_id, TrainingAttempt.module == module)
+    ) or 0
+    return f"user{user_id}:attempt{attempts}"
+
+
+def _sheet(session: Session, user: User, module: str) -> tuple[Thresholds, str, str]:
+    """What decides a person's next sheet: the company's thresholds and industry, the seed."""
+    from kasuhara.errors import InputError
+    from kasuhara.services import company_settings
+    from kasuhara.services.documents import company_profile
+
+    try:
+        industry = company_profile(session=session).industry
+    except InputError:  # no profile yet: every scenario
+        industry = ""
+    return (company_settings.thresholds(session=session), quiz_seed(session=session, user_id=user.id, module=module),
+            industry)
+
+
+def quiz_for(*, session: Session, user: User, module: str) -> tuple[QuizQuestion, ...]:
+    """The questions of the person's next sitting, under the company's current thresholds."""
+    thresholds, seed, industry = _sheet(session, user, module)
+    return build_quiz(module, thresholds, seed, industry)
+
+
+def grade_for(*, session: Session, user: User, module: str, answers: Mapping[str, str]) -> QuizResult:
+    """Grade the answers against the sheet the person was shown (call before `submit`)."""
+    thresholds, seed, industry = _sheet(session, user, module)
+    return grade(module, answers, thresholds=thresholds, seed=seed, industry=industry)
+
+
 def submit(*, session: Session, user: User, module: str, answers: Mapping[str, str]) -> TrainingAttempt:
     """Grade and store one attempt (the quiz answers are graded on the server, never trusted)."""
-    result = grade(module, answers)
+    result = grade_for(session=session, user=user, module=module, answers=answers)
     row = TrainingAttempt(
         user_id=user.id, module=module, score=result.score, correct=result.correct, total=result.total,
         passed=result.passed, answers=dict(answers),

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from kasuhara.services import audit
+from kasuhara.services import audit, desk_access
 from kasuhara.services._util import choice, field_error, get_or_404, required_text
 from kasuhara.services.auth import end_all_credentials, hash_password
 from kasuhara.store.models.sites import Site
@@ -62,6 +62,7 @@ def create(
     """`password_hash` (already argon2) skips hashing: the demo reuses one hash for its accounts."""
     email = normalize_email(email)
     choice("role", role, ROLES)
+    desk_access.check_create(actor=actor, role=role)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise field_error("email", "このメールアドレスは登録済みです", "this e-mail address is already registered")
     display_name = required_text("display_name", display_name)
@@ -71,8 +72,10 @@ def create(
     session.add(user)
     session.flush()
     _set_sites(session, user, site_ids)
+    if actor is None:
+        desk_access.record_server_created(session, user=user)
     audit.record(session, actor=actor, action="user.create", target_type="user", target_id=user.id,
-                 detail={"email": email, "role": role, "site_ids": sorted(set(site_ids))})
+                 detail={"role": role, "site_ids": sorted(set(site_ids))})
     return user
 
 
@@ -90,16 +93,19 @@ def update(
     user = get(session=session, user_id=user_id)
     changes: dict[str, object] = {}
     if display_name is not None:
-        user.display_name = changes["display_name"] = required_text("display_name", display_name)
+        user.display_name = required_text("display_name", display_name)
+        changes["display_name"] = "changed"  # the audit log holds ids, not names
     if role is not None:
-        choice("role", role, ROLES)
+        desk_access.check_role_change(session, actor=actor, user=user, role=choice("role", role, ROLES))
         if role != user.role:
             user.role = changes["role"] = role
     if is_active is not None:
         if user.id == actor.id and not is_active:
             raise field_error("is_active", "自分自身は無効にできません", "you cannot deactivate yourself")
+        desk_access.check_deactivation(session, actor=actor, user=user, is_active=is_active)
         user.is_active = changes["is_active"] = is_active
     if password is not None:
+        desk_access.check_password_set(session, actor=actor, user=user)
         user.password_hash = hash_password(password, identifiers=(user.email, user.display_name))
         changes["password"] = "changed"
     if site_ids is not None:

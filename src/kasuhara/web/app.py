@@ -26,7 +26,7 @@ from kasuhara.config import Settings
 from kasuhara.services import audit
 from kasuhara.store.blobs import LocalEvidenceStore
 from kasuhara.store.engine import make_engine, make_session_factory
-from kasuhara.web import errors
+from kasuhara.web import desk_housekeeping, errors
 from kasuhara.web.headers import DOCS_HTML, SecurityHeaders
 from kasuhara.web.limits import RequestGate, route_rules
 
@@ -106,10 +106,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         _sweep_orphans(app)
         sweeper = asyncio.create_task(_sweep_on_schedule(app))
+        restamp = desk_housekeeping.start(app.state.session_factory, app.state.engine)
         try:
             yield
         finally:
             sweeper.cancel()
+            await desk_housekeeping.stop(restamp)
+            hub = getattr(app.state, "call_hub", None)  # live calls (web/api/calls.py), made on first use
+            if hub is not None:
+                await hub.close()
             app.state.engine.dispose()
 
     app = FastAPI(

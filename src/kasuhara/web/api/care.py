@@ -52,9 +52,9 @@ class SharingIn(InputSchema):
 
 
 @router.get("")
-def list_records(user: CurrentUser, session: SessionDep) -> list[dict[str, Any]]:
+def list_records(user: CurrentUser, session: SessionDep, settings: SettingsDep) -> list[dict[str, Any]]:
     """ケア記録の一覧 (見られるものだけ) / care records you may see."""
-    items = svc.list_records(session, user=user, today=today())
+    items = svc.list_records(session, user=user, today=today(), cipher=cipher_from_settings(settings))
     session.commit()
     return items
 
@@ -111,15 +111,18 @@ def support(record_id: IdPath, body: SupportIn, user: CurrentUser, session: Sess
 
 @router.post("/supports/{support_id}/status")
 def support_status(support_id: IdPath, body: SupportStatusIn, user: CurrentUser,
-                   session: SessionDep) -> dict[str, Any]:
-    svc.set_support_status(session, user=user, support_id=support_id, status=body.status)
+                   session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
+    svc.set_support_status(session, user=user, support_id=support_id, status=body.status,
+                           cipher=cipher_from_settings(settings))
     session.commit()
     return {"id": support_id, "status": body.status}
 
 
 @router.post("/{record_id}/sharing")
-def sharing(record_id: IdPath, body: SharingIn, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
+def sharing(record_id: IdPath, body: SharingIn, user: CurrentUser, session: SessionDep,
+            settings: SettingsDep) -> dict[str, Any]:
     """本人だけが上司への共有を決める / only the employee decides whether their supervisor may read."""
-    svc.set_sharing(session, user=user, record_id=record_id, share=body.shared_with_supervisor)
+    svc.set_sharing(session, user=user, record_id=record_id, share=body.shared_with_supervisor,
+                    cipher=cipher_from_settings(settings))
     session.commit()
     return {"id": record_id, "shared_with_supervisor": body.shared_with_supervisor}

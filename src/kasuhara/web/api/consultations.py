@@ -297,11 +297,15 @@ def mine_message(consultation_id: ConsultationId, body: MessageIn, user: Current
 
 
 @router.get("/stats")
-def stats(user: CurrentUser, session: SessionDep) -> dict[str, int]:
-    """件数のみ (管理者・監査向け) / counts only, for admins and auditors."""
+def stats(user: CurrentUser, session: SessionDep) -> dict[str, Any]:
+    """件数のみ: 管理者・監査には終わった週・月ごと、5件未満は伏せる (窓口には現在の状態別) /
+    counts only: finished weeks and months for admins and auditors, small counts suppressed (live for the desk)."""
     if user.role not in ("desk", "admin", "auditor"):
         raise PermissionDeniedError(DENIED)
-    return svc.counts(session)
+    coarse = svc.coarse_counts(session, today=today())
+    if user.role == "desk":
+        return {**coarse, "by_status": svc.counts(session)}
+    return coarse
 
 
 @router.get("/settings")

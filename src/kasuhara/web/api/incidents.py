@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 from pydantic import Field
 
-from kasuhara.services import export, workflow
+from kasuhara.services import export, suggestions, workflow
 from kasuhara.services import incidents as service
 from kasuhara.store.models.incidents import CHANNELS, Incident
 from kasuhara.web.api._common import ERRORS, MAX_ID, IdPath, InputSchema, Moment, Page, Schema, Text
@@ -121,6 +121,8 @@ FiltersDep = Annotated[service.Filters, Depends(_filters)]
 def create_incident(body: IncidentIn, user: CurrentUser, session: SessionDep) -> IncidentDetail:
     """事案を報告 / report an incident (staff at their sites, supervisors, admins)."""
     incident = service.create(session=session, actor=user, **body.model_dump())
+    if body.facts.get("utterances"):  # what the screen suggested at report time stays on the case
+        suggestions.record_report(session=session, actor=user, incident=incident)
     session.commit()
     return _detail(session, incident, fresh=True)
 

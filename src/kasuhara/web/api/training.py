@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter
 from pydantic import Field
 
-from kasuhara.documents.training import build_quiz
 from kasuhara.services import training as service
 from kasuhara.store.models.users import User
 from kasuhara.web.api._common import ERRORS, InputSchema, Schema
@@ -64,9 +63,9 @@ class UserTrainingOut(Schema):
 
 
 @router.get("/{module}/quiz", response_model=list[QuestionOut])
-def quiz(module: Module, user: CurrentUser, lang: Literal["ja", "en"] = "ja") -> list[QuestionOut]:
-    """確認テストの設問（正解は含まない） / the module's questions, without answers."""
-    return [QuestionOut.model_validate(q.to_dict(lang)) for q in build_quiz(module)]
+def quiz(module: Module, user: CurrentUser, session: SessionDep, lang: Literal["ja", "en"] = "ja") -> list[QuestionOut]:
+    """確認テストの設問（正解は含まない、受講者・回ごとに出題） / the questions of my next sitting, without answers."""
+    return [QuestionOut.model_validate(q.to_dict(lang)) for q in service.quiz_for(session=session, user=user, module=module)]
 
 
 @router.post("/{module}/attempts", response_model=AttemptOut, status_code=201)

@@ -172,7 +172,20 @@ def result_view(assessment: Mapping[str, Any], t: Translator) -> dict[str, Any]:
         if isinstance(item, Mapping):
             rules.append({"id": str(item.get("id", "")), "title": _msg(t, item.get("title")),
                           "summary": _msg(t, item.get("summary") or item.get("duty"))})
+    suggestions = [
+        {"id": str(item.get("id", "")), "label": _msg(t, item.get("label")), "status": str(item.get("status", "")),
+         "needs_review": bool(item.get("needs_review")),
+         "evidence": [str(e.get("text", "")) for e in _list(item.get("evidence")) if isinstance(e, Mapping) and e.get("text")]}
+        for item in _list(assessment.get("suggestions")) if isinstance(item, Mapping)
+    ]
+    what_if = assessment.get("if_confirmed")
+    if_confirmed = None
+    if isinstance(what_if, Mapping):
+        if_confirmed = {"determination": str(what_if.get("determination", "")),
+                        "determination_label": t(f"guide.det.{what_if.get('determination')}")}
     return {
+        "suggestions": suggestions,
+        "if_confirmed": if_confirmed,
         "determination": determination,
         "determination_label": t(f"guide.det.{determination}"),
         "explanation": _msg(t, assessment.get("explanation") or assessment.get("determination_explanation")),

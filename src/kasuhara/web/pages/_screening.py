@@ -1,31 +1,23 @@
-"""Screening a pasted transcript on the report page: flagged words highlighted and explained.
+"""Screening a pasted transcript on the report page: suggestions highlighted, explained, decided.
 
-Uses `kasuhara.screen.screen_text` (the screening engineer's module) when it is installed; the
-page says so plainly when it is not, rather than pretending nothing was found.
+The transcript goes through `kasuhara.services.screening.screen_transcript`, the function the
+saved case and its judgment use, so the page shows exactly the findings the case will get: one
+suggestion per behaviour, in the judgment's order, each with the words it rests on, whether a
+rule or only the model found it (「要確認」), and the reporter's decision (confirm / reject).
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from kasuhara.services.screening import MAX_TEXT, screen_transcript
 from kasuhara.web.i18n import Translator
 
-MAX_TEXT = 20000
+__all__ = ["DECISION_PREFIX", "MAX_TEXT", "decisions_from", "screen_view", "segments"]
 
-
-def _screen_function() -> Callable[..., Any] | None:
-    try:
-        module = importlib.import_module("kasuhara.screen")
-    except ImportError:
-        return None
-    function = getattr(module, "screen_text", None)
-    return function if callable(function) else None
-
-
-def available() -> bool:
-    return _screen_function() is not None
+DECISION_PREFIX = "screen_"
+"""Form field `screen_<behaviour id>` = `confirm` | `reject` (empty: not decided)."""
 
 
 def _labels() -> dict[str, Mapping[str, str]]:
@@ -34,50 +26,62 @@ def _labels() -> dict[str, Mapping[str, str]]:
     return {b.id: {"ja": b.label.ja, "en": b.label.en} for b in load_knowledge_base().behaviours}
 
 
-def screen_view(text: str, t: Translator) -> dict[str, Any] | None:
-    """Segments of the text (plain or flagged with footnote numbers) and the explanations.
+def decisions_from(form: Mapping[str, Any] | Any) -> dict[str, str]:
+    """The reporter's decisions from a submitted form (unknown values dropped)."""
+    out: dict[str, str] = {}
+    for key in form:
+        if isinstance(key, str) and key.startswith(DECISION_PREFIX):
+            value = form.get(key)
+            if value in ("confirm", "reject"):
+                out[key.removeprefix(DECISION_PREFIX)[:60]] = str(value)
+    return out
 
-    None when no screener is installed. Overlapping evidence spans are merged into one mark that
-    lists every behaviour it supports.
+
+def screen_view(text: str, t: Translator, decisions: Mapping[str, str] | None = None) -> dict[str, Any] | None:
+    """Segments of the text (plain or flagged with footnote numbers) and one finding per behaviour.
+
+    None when no screener is installed. Overlapping evidence spans merge into one mark that lists
+    every behaviour it supports.
     """
-    function = _screen_function()
-    if function is None:
+    try:
+        lines, screened = screen_transcript(text)
+    except ImportError:
         return None
     text = text[:MAX_TEXT]
-    result = function(text)
-    data: Mapping[str, Any] = result.to_dict() if hasattr(result, "to_dict") else dict(result)
+    decisions = decisions or {}
     labels = _labels()
-    findings: list[dict[str, Any]] = []
+    groups: dict[str, dict[str, Any]] = {}
     spans: list[tuple[int, int, int]] = []  # start, end, finding number
-    for item in data.get("behaviours", []) or []:
-        if not isinstance(item, Mapping):
-            continue
-        number = len(findings) + 1
-        behaviour_id = str(item.get("id", ""))
-        reason = item.get("reason")
-        evidence_texts = []
-        for ev in item.get("evidence", []) or []:
-            if not isinstance(ev, Mapping):
-                continue
-            start, end = int(ev.get("start", 0)), int(ev.get("end", 0))
-            if 0 <= start < end <= len(text):
-                spans.append((start, end, number))
-                evidence_texts.append(text[start:end])
-        findings.append(
-            {
-                "number": number,
-                "id": behaviour_id,
-                "label": t.message(labels.get(behaviour_id)) or behaviour_id,
-                "score": round(float(item.get("score", 0.0)), 2),
-                "reason": t.message(reason) if isinstance(reason, Mapping) else str(reason or ""),
-                "evidence": evidence_texts,
-            }
-        )
+    for line, result in zip(lines, screened.results, strict=True):
+        for item in result.behaviours:
+            group = groups.get(item.id)
+            if group is None:
+                group = groups[item.id] = {
+                    "number": len(groups) + 1, "id": item.id,
+                    "label": t.message(labels.get(item.id)) or item.id,
+                    "score": 0.0, "sources": set(), "reasons": [], "evidence": [],
+                    "decision": decisions.get(item.id, ""), "field": DECISION_PREFIX + item.id,
+                }
+            group["score"] = max(group["score"], round(float(item.score), 2))
+            group["sources"].add(item.source)
+            group["reasons"].append((item.source, t.message({"ja": item.reason.ja, "en": item.reason.en})))
+            for ev in item.evidence:
+                start, end = line.start + ev.start, line.start + ev.end
+                if 0 <= start < end <= len(text):
+                    spans.append((start, end, group["number"]))
+                    if ev.text not in group["evidence"]:
+                        group["evidence"].append(ev.text)
+    findings = []
+    for group in groups.values():
+        source = "rule" if "rule" in group.pop("sources") else "model"
+        reasons = [r for s, r in group.pop("reasons") if s == source]
+        findings.append({**group, "source": source, "needs_review": source != "rule", "reason": reasons[0] if reasons else ""})
     return {
         "segments": segments(text, spans),
         "findings": findings,
-        "flagged": bool(data.get("flagged", bool(findings))),
-        "score": round(float(data.get("score", 0.0) or 0.0), 2),
+        "flagged": any(r.flagged for r in screened.results),
+        "score": round(max((float(r.score) for r in screened.results), default=0.0), 2),
+        "screener_version": screened.version,
     }
 
 

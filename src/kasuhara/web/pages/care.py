@@ -36,11 +36,11 @@ def _choices(t: Any) -> dict[str, list[tuple[str, str]]]:
 
 
 @router.get("/care", response_class=HTMLResponse)
-def list_page(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+def list_page(request: Request, session: SessionDep, user: OptionalUser, settings: SettingsDep) -> Response:
 
     def page() -> Response:
         me = require_user(request, user)
-        records = svc.list_records(session, user=me, today=today())
+        records = svc.list_records(session, user=me, today=today(), cipher=cipher_from_settings(settings))
         employees = (
             list(session.scalars(select(User).where(User.is_active).order_by(User.display_name)))
             if me.role == "desk" else []
@@ -73,7 +73,8 @@ async def open_record(request: Request, session: SessionDep, user: OptionalUser,
             session.rollback()
             t = translator(request)
             return render(request, "care/list.html", {
-                "records": svc.list_records(session, user=me, today=today()), "is_desk": True,
+                "records": svc.list_records(session, user=me, today=today(), cipher=cipher_from_settings(settings)),
+                "is_desk": True,
                 "errors": field_errors(exc, t), "values": {k: text(form, k) for k in form},
                 "employees": [(str(u.id), f"{u.display_name} ({u.email})")
                               for u in session.scalars(select(User).order_by(User.display_name))],
@@ -121,11 +122,11 @@ async def act(record_id: int, request: Request, session: SessionDep, user: Optio
                 svc.offer_support(session, cipher=c, user=me, record_id=record_id, kind=text(form, "kind", 30),
                                   note=text(form, "note"), today=today())
             elif action in ("share", "unshare"):
-                svc.set_sharing(session, user=me, record_id=record_id, share=action == "share")
+                svc.set_sharing(session, user=me, record_id=record_id, share=action == "share", cipher=c)
             elif action in ("accepted", "declined", "done"):
                 support_id = optional_int(form, "support_id")
                 if support_id is not None:
-                    svc.set_support_status(session, user=me, support_id=support_id, status=action)
+                    svc.set_support_status(session, user=me, support_id=support_id, status=action, cipher=c)
         except InputError as exc:
             session.rollback()
             return _detail(request, session, settings, me, record_id,

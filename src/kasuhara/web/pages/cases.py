@@ -29,15 +29,15 @@ from kasuhara.services import evidence as evidence_service
 from kasuhara.services import incidents as incident_service
 from kasuhara.services import judgments as judgment_service
 from kasuhara.services import sites as site_service
+from kasuhara.services import suggestions as suggestion_service
 from kasuhara.services.incidents import JST, Filters, as_aware
 from kasuhara.store.models.decisions import DECISION_KINDS
 from kasuhara.store.models.evidence import EVIDENCE_KINDS
 from kasuhara.store.models.saved_views import SavedView
-from kasuhara.store.models.sites import Site
 from kasuhara.store.models.users import User
 from kasuhara.store.types import utcnow
 from kasuhara.web.deps import EvidenceStoreDep, SessionDep, SettingsDep
-from kasuhara.web.pages._assessment import company_thresholds, result_view
+from kasuhara.web.pages._assessment import result_view
 from kasuhara.web.pages._common import (
     PageError,
     PageUser,
@@ -49,6 +49,7 @@ from kasuhara.web.pages._common import (
     require_user,
 )
 from kasuhara.web.pages._flowchart import flowchart
+from kasuhara.web.pages._screening import screen_view
 from kasuhara.web.templating import NavItem, redirect, render, translator
 
 router = APIRouter(include_in_schema=False)
@@ -244,7 +245,11 @@ def case_context(request: Request, session: Session, me: User, incident_id: int)
         ]
     latest = snapshots[-1] if snapshots else None
     can_work = access.can_work(session, me, incident)
-    preview = None if latest is not None else _preview(session, incident)
+    try:
+        screened = suggestion_service.current(session=session, incident=incident)
+    except InputError:
+        screened = suggestion_service.Suggestions(())
+    preview = None if latest is not None else (dict(screened.assessment) or _preview(session, incident))
     return {
         "incident": incident,
         "site": names.get(incident.site_id, ""),
@@ -257,7 +262,8 @@ def case_context(request: Request, session: Session, me: User, incident_id: int)
              "actor": people.get(e.actor_id or 0, ""), "reason": e.reason,
              "from": t(f"cases.status.{e.from_status}") if e.from_status else "",
              "to": t(f"cases.status.{e.to_status}") if e.to_status else "",
-             "detail_kind": t(f"cases.decision_kind.{e.detail.get('kind')}") if e.kind == "decision" and e.detail.get("kind") in DECISION_KINDS else ""}
+             "detail_kind": t(f"cases.decision_kind.{e.detail.get('kind')}") if e.kind == "decision" and e.detail.get("kind") in DECISION_KINDS
+             else _screening_event(e.detail, t) if e.kind == suggestion_service.EVENT_KIND else ""}
             for e in reversed(events)
         ],
         "snapshot": latest,
@@ -278,23 +284,70 @@ def case_context(request: Request, session: Session, me: User, incident_id: int)
         "decision_options": [(k, t(f"cases.decision_kind.{k}")) for k in DECISION_KINDS],
         "evidence_kinds": [(k, t(f"report.evidence_kind.{k}")) for k in EVIDENCE_KINDS],
         "recommended": [a["label"] for a in (result_view(latest.assessment, t)["actions"] if latest else [])][:6],
+        "suggestions": suggestions_view(screened, t, people, incident.facts.get("utterances") or []),
+        "may_decide": suggestion_service.may_decide(session, me, incident),
     }
+
+
+def _screening_event(detail: dict[str, Any], t: Any) -> str:
+    """What a screening line of the timeline says: each behaviour and what became of it."""
+    kb = load_knowledge_base()
+    decided = detail.get("decided") or {}
+    parts = []
+    for bid in list(detail.get("suggested") or {}) + [b for b in decided if b not in (detail.get("suggested") or {})]:
+        label = t.message(kb.behaviour(bid).label) if bid in kb.behaviour_ids else str(bid)
+        status = (decided.get(bid) or {}).get("status", "suggested")
+        parts.append(f"{label} → {t(f'cases.suggestion_status.{status}')}" if status in suggestion_service.STATUSES else label)
+    return str(t("punct.sep")).join(parts)
+
+
+def suggestions_view(screened: suggestion_service.Suggestions, t: Any, people: dict[int, str],
+                     utterances: Sequence[str]) -> dict[str, Any] | None:
+    """The case's screened suggestions as the page shows them, and what is at stake if confirmed.
+
+    The utterances are marked exactly as the report page marked them (the same view of the same
+    screening), and the list follows the marks' numbers.
+    """
+    if not screened.items:
+        return None
+    marked = screen_view("\n".join(str(u) for u in utterances), t) if utterances else None
+    numbers = {f["id"]: f["number"] for f in (marked or {}).get("findings", [])}
+    items = [{
+        "id": s.behaviour_id, "label": t.message(s.label) or s.behaviour_id, "status": s.status,
+        "status_label": t(f"cases.suggestion_status.{s.status}"), "source": s.source,
+        "needs_review": s.needs_review, "evidence": list(s.evidence), "score": round(s.score, 2),
+        "by": people.get(s.decided_by or 0, "") if s.decided_by else "",
+        "at": local_time(s.decided_at) if s.decided_at else "",
+        "number": numbers.get(s.behaviour_id),
+    } for s in screened.items]
+    items.sort(key=lambda item: (item["number"] is None, item["number"] or 0))
+    at_stake = None
+    what_if = screened.if_confirmed
+    if what_if is not None:
+        changes = what_if.get("changes") or {}
+        added = set(changes.get("actions_added") or [])
+        at_stake = {
+            "determination": str(what_if.get("determination", "")),
+            "determination_label": t(f"guide.det.{what_if.get('determination')}"),
+            "changes": bool(changes.get("determination")),
+            "actions": [t.message(a.get("label")) for a in what_if.get("actions", []) if a.get("id") in added],
+            "offences": [t.message(o.get("name")) for o in what_if.get("offences", [])
+                         if o.get("id") in set(changes.get("offences_added") or [])],
+        }
+    return {"rows": items, "at_stake": at_stake, "version": screened.screener_version,
+            "segments": marked["segments"] if marked and numbers else [],
+            "pending": sum(1 for s in screened.items if s.status == "suggested")}
+
 
 
 def _preview(session: Session, incident: Any) -> dict[str, Any] | None:
     """A judgment of the reported facts that is shown but not stored (until a supervisor judges)."""
     if not incident.facts:
         return None
-    from kasuhara.judge import judge, parse_facts
-
-    site = session.get(Site, incident.site_id)
     try:
-        facts = parse_facts(incident_service.facts_for_judgment(
-            incident.facts, occurred_at=incident.occurred_at, channel=incident.channel, site=site))
+        return judgment_service.assess(session=session, incident=incident)
     except InputError:
         return None
-    result: dict[str, Any] = judge(facts, thresholds=company_thresholds(session)).to_dict()
-    return result
 
 
 def _case_page(request: Request, session: Session, me: User, incident_id: int, *,
@@ -377,6 +430,22 @@ def run_judgment(incident_id: int, request: Request, session: SessionDep, user: 
 
     return guarded(request, session, lambda: _write(request, session, me, incident_id, act,
                                                     done_key="cases.judged", form={}))
+
+
+@router.post("/cases/{incident_id}/suggestions/{behaviour_id}", response_model=None)
+@page_errors
+def decide_suggestion(incident_id: int, behaviour_id: str, request: Request, session: SessionDep, user: PageUser,
+                      decision: Annotated[str, Form(max_length=20)] = "",
+                      version: Annotated[str, Form(max_length=12)] = "") -> Response:
+    """One tap: confirm or reject a screened suggestion; the judgment follows at once."""
+    me = require_user(request, user)
+
+    def act() -> None:
+        suggestion_service.decide(session=session, actor=me, incident_id=incident_id, behaviour_id=behaviour_id[:60],
+                                  decision=decision, version=int(version) if version.isdigit() else None)
+
+    key = "cases.suggestion_rejected" if decision == "reject" else "cases.suggestion_confirmed"
+    return guarded(request, session, lambda: _write(request, session, me, incident_id, act, done_key=key, form={}))
 
 
 @router.post("/cases/{incident_id}/notes", response_model=None)

@@ -93,6 +93,19 @@ def _follow_ups(session: Session, today: date) -> dict[str, int]:
     return {"due": int(due), "overdue": int(overdue)}
 
 
+def _follow_ups_for(session: Session, user: User, t: Translator) -> dict[str, int | str]:
+    """The desk sees today's numbers; everyone else this week's, with small counts shown as 「5件未満」
+    (a live count of people in care would move the moment the desk opens a record for someone)."""
+    from kasuhara.services.consultations import SMALL_COUNT, japan_today
+
+    today = japan_today()
+    if user.role == "desk":
+        return dict(_follow_ups(session, today))
+    monday = today - timedelta(days=today.weekday())
+    return {k: v if v == 0 or v >= SMALL_COUNT else t("desk_access.fewer_than", n=SMALL_COUNT)
+            for k, v in _follow_ups(session, monday).items()}
+
+
 def dashboard_data(session: Session, user: User, t: Translator, *, start: date, end: date,
                    site_id: int | None) -> dict[str, Any]:
     """Every number on the dashboard, computed over the cases this user may see."""
@@ -150,7 +163,7 @@ def dashboard_data(session: Session, user: User, t: Translator, *, start: date, 
         "open": open_count,
         "harassment_share": round(100 * harassment / judged) if judged else 0,
         "legitimate_share": round(100 * legitimate / judged) if judged else 0,
-        "follow_ups": _follow_ups(session, date.today()),
+        "follow_ups": _follow_ups_for(session, user, t),
         "charts": {
             "month": {
                 "type": "bar",

@@ -38,8 +38,11 @@ def inbox(request: Request, session: SessionDep, user: OptionalUser, settings: S
         due = care_svc.follow_ups_due(session, user=me, today=today())
         limits = svc.settings_dict(svc.desk_settings(session))
         session.commit()
+        from kasuhara.services.desk_access import pending_count
+
         return render(request, "desk/inbox.html", {"items": items, "care_due": due, "limits": limits,
-                                                   "show_closed": bool(closed)}, headers=NO_STORE)
+                                                   "show_closed": bool(closed),
+                                                   "pending_grants": pending_count(session)}, headers=NO_STORE)
 
     return guarded(request, session, page)
 

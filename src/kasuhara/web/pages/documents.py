@@ -16,10 +16,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from kasuhara.documents.base import BuildInput
 from kasuhara.documents.catalog import kind as document_kind
-from kasuhara.documents.catalog import kinds
 from kasuhara.documents.legal import legal_context
-from kasuhara.documents.selfcheck import ANSWERS, applicable
-from kasuhara.documents.training import MODULES, build_quiz, grade
+from kasuhara.documents.selfcheck import ANSWERS, DUTIES, PRIORITIES, applicable
+from kasuhara.documents.training import MODULES
 from kasuhara.documents.writers import to_html_fragment
 from kasuhara.errors import InputError, Message, NotFoundError
 from kasuhara.services import company_settings as settings_service
@@ -58,12 +57,22 @@ def documents_page(request: Request, session: SessionDep, user: OptionalUser, in
     me = _gate(request, user, ("admin", "supervisor", "desk", "auditor"))
     if isinstance(me, Response):
         return me
+    return guarded(request, session, lambda: render(request, "documents/index.html", _index_context(
+        request, session, me, incident=incident if incident.isdigit() and len(incident) <= 10 else "")))
+
+
+def _index_context(request: Request, session: SessionDep, me: User, *, incident: str = "",
+                   errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> dict[str, object]:
     t = translator(request)
-    return render(request, "documents/index.html", {
-        "kinds": kinds(), "can_make": me.role in MAKERS, "can_selfcheck": me.role in SELFCHECK_READERS,
-        "can_hr": me.role in HR, "tlang": t.lang, "errors": {},
-        "incident": incident if incident.isdigit() and len(incident) <= 10 else "",
-    })
+    offered = documents_service.offered_kinds(session=session)
+    approvals = documents_service.approvals(session=session)
+    session.rollback()  # reading may have created the settings row: nothing is saved on a GET
+    return {
+        "kinds": offered, "can_make": me.role in MAKERS, "can_selfcheck": me.role in SELFCHECK_READERS,
+        "can_hr": me.role in HR, "can_approve": me.role in documents_service.APPROVER_ROLES, "tlang": t.lang,
+        "errors": errors or {}, "incident": incident, "approvals": approvals, "form": form or {},
+        "rental": any(k.id == "clauses-lease" for k in offered),
+    }
 
 
 @router.post("/documents/generate", response_model=None)
@@ -76,6 +85,9 @@ def generate(
     lang: Annotated[str, Form(max_length=2)] = "ja",
     size: Annotated[str, Form(max_length=2)] = "A4",
     incident_id: Annotated[str, Form(max_length=12)] = "",
+    customer_name: Annotated[str, Form(max_length=200)] = "",
+    customer_address: Annotated[str, Form(max_length=300)] = "",
+    on_behalf_of: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Download a PDF/DOCX, or show the HTML inside the layout."""
     me = _gate(request, user, MAKERS)
@@ -87,14 +99,14 @@ def generate(
         try:
             made = documents_service.generate(
                 session=session, actor=me, kind=kind, fmt=format, lang=lang, size=size, incident_id=case,
+                extra={"customer_name": customer_name, "customer_address": customer_address, "on_behalf_of": on_behalf_of},
             )
         except InputError as exc:
             session.rollback()
             t = translator(request)
-            return render(request, "documents/index.html", {
-                "kinds": kinds(), "can_make": True, "can_selfcheck": me.role in SELFCHECK_READERS,
-                "can_hr": me.role in HR, "tlang": t.lang, "errors": field_errors(exc, t), "incident": incident_id,
-            }, status_code=422)
+            form = {"customer_name": customer_name, "customer_address": customer_address, "on_behalf_of": on_behalf_of}
+            return render(request, "documents/index.html", _index_context(
+                request, session, me, incident=incident_id, errors=field_errors(exc, t), form=form), status_code=422)
         session.commit()
         if format == "html":
             return render(request, "documents/preview.html", {
@@ -107,12 +119,39 @@ def generate(
     return guarded(request, session, work)
 
 
+@router.post("/documents/approve", response_model=None)
+def approve(
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    kind: Annotated[str, Form(max_length=40)],
+    approver_title: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """An administrator approves a document kind: from now on its signature block names them."""
+    me = _gate(request, user, tuple(sorted(documents_service.APPROVER_ROLES)))
+    if isinstance(me, Response):
+        return me
+
+    def work() -> Response:
+        try:
+            documents_service.approve(session=session, actor=me, kind=kind, approver_title=approver_title)
+        except InputError as exc:
+            session.rollback()
+            errors = {f"{kind}.{k}": v for k, v in field_errors(exc, translator(request)).items()}
+            return render(request, "documents/index.html", _index_context(request, session, me, errors=errors),
+                          status_code=422)
+        session.commit()
+        return redirect(f"/documents#doc-{kind}", key="documents.approved")
+
+    return guarded(request, session, work)
+
+
 def _selfcheck_context(request: Request, session: SessionDep, editable: bool) -> dict[str, object]:
     t = translator(request)
     result = selfcheck_service.result(session=session, lang=t.lang)
     return {
         "result": result, "answers": selfcheck_service.stored_answers(session=session), "choices": tuple(ANSWERS),
-        "editable": editable, "tlang": t.lang, "errors": {},
+        "editable": editable, "tlang": t.lang, "errors": {}, "duties": DUTIES, "priorities": PRIORITIES,
     }
 
 
@@ -137,8 +176,15 @@ async def selfcheck_save(request: Request, session: SessionDep, user: OptionalUs
     law = legal_context(on=datetime.now(TOKYO).date(), lang="ja", prefecture_code=row.prefecture_code or "",
                         municipality_code=row.municipality_code or "")
     _, questions = applicable(law)
-    answers = {q.id: str(form.get(f"q_{q.id}")) for q in questions if form.get(f"q_{q.id}") in ANSWERS}
-    selfcheck_service.save_answers(session=session, actor=me, answers=answers)
+    answers = {q.id: str(form.get(f"q_{q.id}")).strip() for q in questions
+               if (form.get(f"q_{q.id}") in ANSWERS if q.answer_type == "yesno" else str(form.get(f"q_{q.id}") or "").strip())}
+    try:
+        selfcheck_service.save_answers(session=session, actor=me, answers=answers)
+    except InputError as exc:
+        session.rollback()
+        context = _selfcheck_context(request, session, True)
+        context["errors"] = field_errors(exc, translator(request))
+        return render(request, "documents/selfcheck.html", context, status_code=422)
     session.commit()
     return redirect("/documents/selfcheck", key="documents.selfcheck.saved")
 
@@ -191,7 +237,8 @@ def module_page(request: Request, session: SessionDep, user: OptionalUser, modul
         )
         return render(request, "documents/module.html", {
             "module": module, "title": MODULES[module].in_(t.lang), "body": to_html_fragment(doc),
-            "quiz": [q.to_dict(t.lang) for q in build_quiz(module)], "tlang": t.lang, "errors": {},
+            "quiz": [q.to_dict(t.lang) for q in training_service.quiz_for(session=session, user=gate, module=module)],
+            "tlang": t.lang, "errors": {},
         })
 
     return guarded(request, session, work)
@@ -205,19 +252,16 @@ async def module_submit(request: Request, session: SessionDep, user: OptionalUse
         return me
     t = translator(request)
 
-    async def read() -> dict[str, str]:
-        form = await request.form()
-        return {q.id: str(form.get(f"q{i}")) for i, q in enumerate(build_quiz(module)) if form.get(f"q{i}")}
-
     if module not in MODULES:
         return error_page(request, NotFoundError(Message("研修がありません", "no such training module")))
-    answers = await read()
+    form = await request.form()
 
     def work() -> Response:
+        questions = training_service.quiz_for(session=session, user=me, module=module)
+        answers = {q.id: str(form.get(f"q{i}")) for i, q in enumerate(questions) if form.get(f"q{i}")}
+        result = training_service.grade_for(session=session, user=me, module=module, answers=answers)
         row = training_service.submit(session=session, user=me, module=module, answers=answers)
         session.commit()
-        result = grade(module, answers)
-        questions = build_quiz(module)
         review = [
             {"n": i + 1, "prompt": q.prompt.in_(t.lang),
              "answer": next(c.label.in_(t.lang) for c in q.choices if c.id == q.answer),

@@ -4,7 +4,9 @@ The whole report is one transaction: the incident, a new customer, the uploaded 
 transcript (stored as a write-once text evidence file) are saved together or not at all; a file
 the evidence service refuses undoes everything and the form comes back with the error next to
 the file field. The transcript is screened on the page ("screen" button, or as you type when
-JavaScript is on) with the flagged words highlighted and explained.
+JavaScript is on) with the flagged words highlighted and explained, by the same function the
+saved case uses; each screened behaviour is a suggestion the reporter confirms or rejects with
+one tap, and only confirmed ones count in the judgment.
 """
 
 from __future__ import annotations
@@ -26,14 +28,16 @@ from kasuhara.services import customers as customer_service
 from kasuhara.services import evidence as evidence_service
 from kasuhara.services import incidents as incident_service
 from kasuhara.services import judgments as judgment_service
+from kasuhara.services import screening as screening_service
 from kasuhara.services import sites as site_service
+from kasuhara.services import suggestions as suggestion_service
 from kasuhara.services.incidents import JST
 from kasuhara.store.models.evidence import EVIDENCE_KINDS, Evidence
 from kasuhara.store.models.users import User
 from kasuhara.web.deps import EvidenceStoreDep, SessionDep, SettingsDep
 from kasuhara.web.pages._assessment import company_thresholds, complete_facts
 from kasuhara.web.pages._common import PageUser, csrf_ok, field_errors, guarded, page_errors, require_user
-from kasuhara.web.pages._screening import MAX_TEXT, screen_view
+from kasuhara.web.pages._screening import MAX_TEXT, decisions_from, screen_view
 from kasuhara.web.pages.guide import decode_state
 from kasuhara.web.templating import NavItem, redirect, render, translator
 
@@ -101,7 +105,7 @@ def _blank_values() -> dict[str, Any]:
         "channel": "in_person", "summary": "", "customer_id": "", "customer_name": "", "customer_phone": "",
         "customer_email": "", "customer_note": "", "behaviours": [], "demand_kind": "", "demand_validity": "",
         "related": "", "duration_minutes": "", "contacts_count": "", "asked_to_leave": "", "injury": "",
-        "public": "", "transcript": "", "evidence_kind": "recording", "from_guide": False,
+        "public": "", "transcript": "", "evidence_kind": "recording", "from_guide": False, "decisions": {},
     }
 
 
@@ -110,6 +114,8 @@ def _values_from_form(form: FormData) -> dict[str, Any]:
     for key in list(values):
         if key == "behaviours":
             values[key] = [str(v) for v in form.getlist("behaviours")]
+        elif key == "decisions":
+            values[key] = decisions_from(form)
         elif key != "from_guide":
             raw = form.get(key)
             values[key] = raw.strip() if isinstance(raw, str) else values[key] if key == "occurred_at" else ""
@@ -160,9 +166,16 @@ def facts_from_values(values: dict[str, Any], thresholds_days: int) -> tuple[dic
     for key in ("injury", "public"):
         if values[key] in ("yes", "no"):
             facts[key] = values[key] == "yes"
-    lines = [line.strip() for line in str(values["transcript"]).splitlines() if line.strip()]
+    lines, screened = screening_service.screen_transcript(str(values["transcript"]))
     if lines:
-        facts["utterances"] = lines[:200]
+        facts["utterances"] = [line.text for line in lines]
+        # only decisions on what the screen suggests for this very text are kept
+        suggested = {f.behaviour_id for f in screened.findings}
+        decisions = values.get("decisions") or {}
+        for key, decision in (("screened_confirmed", "confirm"), ("screened_rejected", "reject")):
+            ids = [b for b, d in decisions.items() if d == decision and b in suggested]
+            if ids:
+                facts[key] = ids
     return (complete_facts(facts) if facts else {}), problems
 
 
@@ -170,6 +183,9 @@ def _form_page(request: Request, session: Any, user: User, values: dict[str, Any
                errors: dict[str, str] | None = None, screening: dict[str, Any] | None = None,
                screened: bool = False, status_code: int = 200, notice: str = "") -> HTMLResponse:
     t = translator(request)
+    if screening is None and values.get("transcript") and (errors or notice):
+        # the form came back: keep the suggestions and the decisions already made
+        screening, screened = screen_view(values["transcript"], t, values.get("decisions")), True
     can_customers = user.role in access.CUSTOMER_WRITERS
     known_customers: list[Any] = []
     if can_customers:
@@ -218,11 +234,13 @@ def report_form(request: Request, session: SessionDep, user: PageUser, guide: st
 @page_errors
 async def screen_fragment(request: Request, user: PageUser) -> HTMLResponse:
     """The screening result as an HTML fragment (used by the page's script while typing)."""
+    require_user(request, user, access.REPORTERS, check_csrf=False)  # the screener is for reporters only
     form = await request.form()
     text = str(form.get("transcript") or "")[:MAX_TEXT]
     t = translator(request)
     return render(request, "report/_screening.html",
-                  {"screening": screen_view(text, t) if text.strip() else None, "screened": bool(text.strip())})
+                  {"screening": screen_view(text, t, decisions_from(form)) if text.strip() else None,
+                   "screened": bool(text.strip())})
 
 
 def _upload_files(form: FormData) -> list[UploadFile]:
@@ -241,7 +259,7 @@ async def submit_report(request: Request, session: SessionDep, user: PageUser, s
     if not csrf_ok(request):  # e.g. the form sat open across a new login: keep what was typed
         return _form_page(request, session, me, values, notice=t("app.csrf_failed"), status_code=403)
     if form.get("action") == "screen":
-        view = screen_view(values["transcript"], t) if values["transcript"] else None
+        view = screen_view(values["transcript"], t, values["decisions"]) if values["transcript"] else None
         return _form_page(request, session, me, values, screening=view, screened=bool(values["transcript"]))
     files = _upload_files(form)
     thresholds = company_thresholds(session)
@@ -256,7 +274,9 @@ async def submit_report(request: Request, session: SessionDep, user: PageUser, s
     if occurred is None:
         problems.append(FieldProblem("occurred_at", Message("日時を正しく入力してください", "enter a valid date and time")))
     if problems:
-        return _form_page(request, session, me, values, errors=field_errors(InputError(problems), t), status_code=422)
+        view = screen_view(values["transcript"], t, values["decisions"]) if values["transcript"] else None
+        return _form_page(request, session, me, values, errors=field_errors(InputError(problems), t), status_code=422,
+                          screening=view, screened=bool(values["transcript"]))
     assert occurred is not None
     stored: list[Evidence] = []
     try:
@@ -283,6 +303,8 @@ async def submit_report(request: Request, session: SessionDep, user: PageUser, s
                 kind="transcript", description=t("report.transcript_evidence"), max_bytes=settings.max_upload_bytes,
             )
             stored.append(row)
+        if facts.get("utterances"):
+            suggestion_service.record_report(session=session, actor=me, incident=incident)
         if facts and me.role in access.WORKERS:
             judgment_service.run(session=session, actor=me, incident_id=incident.id)
         session.commit()

@@ -1,5 +1,6 @@
 // Progressive enhancement for the report form: screen the pasted transcript while typing.
-// Without JavaScript the "screen" button does the same with a full page round trip.
+// Without JavaScript the "screen" button does the same with a full page round trip. The reporter's
+// confirm / reject choices travel with each request so a refreshed result keeps them.
 (function () {
   "use strict";
   var area = document.getElementById("f-transcript");
@@ -13,6 +14,10 @@
     last = text;
     var body = new FormData();
     body.append("transcript", text);
+    // keep the decisions already made on suggestions that are still there
+    form.querySelectorAll("#screening-result input[type=radio]:checked").forEach(function (input) {
+      body.append(input.name, input.value);
+    });
     var token = form.querySelector("input[name=csrf_token]");
     if (token) { body.append("csrf_token", token.value); }
     fetch(area.getAttribute("data-screen-url"), { method: "POST", body: body, credentials: "same-origin" })
