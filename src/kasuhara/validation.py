@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from kasuhara.errors import FieldProblem, InputError, Message
+from kasuhara.strict_yaml import strict_load
 
 
 def positive_int_fields(data: Mapping[str, Any], *, allowed: tuple[str, ...], prefix: str) -> dict[str, int]:
@@ -51,7 +52,7 @@ def read_mapping_file(path: Path, *, field: str, allow_empty: bool = False) -> d
         elif path.suffix == ".toml":
             data = tomllib.loads(text)
         else:
-            data = yaml.safe_load(text)
+            data = strict_load(text)
     except (ValueError, yaml.YAMLError) as exc:  # JSONDecodeError and TOMLDecodeError are ValueErrors
         raise InputError([FieldProblem(field, Message(f"形式が不正です: {exc}", f"malformed file: {exc}"))]) from exc
     if data is None and allow_empty:

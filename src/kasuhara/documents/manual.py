@@ -10,11 +10,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from kasuhara.documents.base import BuildInput, DocumentKind
 from kasuhara.documents.legal import LegalContext
 from kasuhara.errors import Message, NotInForceError
+from kasuhara.strict_yaml import strict_load
 
 
 def offence_rows(law: LegalContext) -> list[dict[str, Any]]:
@@ -48,7 +47,7 @@ def _has_penalty(o: Any, law: LegalContext) -> bool:
 @cache
 def practice() -> dict[str, Any]:
     """The manual's practice content (data/manual.yaml): phrases, channels, examples, procedures."""
-    data: dict[str, Any] = yaml.safe_load(resources.files("kasuhara.documents").joinpath("data/manual.yaml").read_text("utf-8"))
+    data: dict[str, Any] = strict_load(resources.files("kasuhara.documents").joinpath("data/manual.yaml").read_text("utf-8"))
     return data
 
 

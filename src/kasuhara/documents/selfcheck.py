@@ -15,12 +15,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kasuhara.documents.base import BuildInput, DocumentKind
 from kasuhara.documents.legal import LegalContext
 from kasuhara.documents.profile import CompanyProfile
 from kasuhara.errors import FieldProblem, InputError, Message
+from kasuhara.strict_yaml import strict_load
 from kasuhara.validation import read_mapping_file
 
 ANSWERS: dict[str, float] = {"yes": 1.0, "partial": 0.5, "no": 0.0}
@@ -169,7 +168,7 @@ class SelfCheckResult:
 
 @cache
 def questionnaire() -> tuple[tuple[Category, ...], tuple[Question, ...]]:
-    raw = yaml.safe_load(resources.files("kasuhara.documents").joinpath("data/selfcheck.yaml").read_text("utf-8"))
+    raw = strict_load(resources.files("kasuhara.documents").joinpath("data/selfcheck.yaml").read_text("utf-8"))
     cats = tuple(
         Category(id=c["id"], rule=c["rule"], label=Message(**c["label"]), citation=c["citation"]) for c in raw["categories"]
     )

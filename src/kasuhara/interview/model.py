@@ -16,7 +16,7 @@ import yaml
 
 from kasuhara.errors import KnowledgeBaseError, Message
 from kasuhara.knowledge.conditions import CHOICE, FLAG, Cond, Vocabulary, compile_condition
-from kasuhara.knowledge.loader import strict_load
+from kasuhara.strict_yaml import strict_load
 
 KINDS = ("single", "multi", "number", "text")
 FACT_PATHS = (

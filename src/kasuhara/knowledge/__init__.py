@@ -11,7 +11,6 @@ from kasuhara.knowledge.loader import (
     load_knowledge_base,
     parse_yaml,
     read_packaged_documents,
-    strict_load,
 )
 from kasuhara.knowledge.model import (
     Action,
@@ -29,6 +28,7 @@ from kasuhara.knowledge.model import (
     Source,
     Step,
 )
+from kasuhara.strict_yaml import strict_load
 
 __all__ = [
     "Action",

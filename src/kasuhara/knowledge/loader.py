@@ -57,6 +57,7 @@ from kasuhara.knowledge.vocabulary import (
     SCOPES,
     VALIDITIES,
 )
+from kasuhara.strict_yaml import strict_load
 
 DATA_FILES = (
     "meta.yaml",
@@ -95,34 +96,6 @@ class KnowledgeBaseInvalid(KnowledgeBaseError):
                 f"the knowledge base has {len(problems)} problem(s):\n{listing}",
             )
         )
-
-
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _StrictLoader(_BaseLoader):  # type: ignore[misc]
-    """Safe loader (the C parser where built) that refuses duplicate keys (PyYAML keeps the last)."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return dict(loader.construct_mapping(node, deep=deep))
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def strict_load(text: str) -> Any:
-    """The one strict YAML reader of every data file (knowledge, interview, screener rules):
-    safe tags only, and a duplicate key is a `yaml.YAMLError` with its line, never silently dropped."""
-    return yaml.load(text, Loader=_StrictLoader)
 
 
 def parse_yaml(text: str, filename: str) -> Any:

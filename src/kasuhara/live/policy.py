@@ -13,9 +13,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from kasuhara.errors import FieldProblem, InputError, Message
+from kasuhara.strict_yaml import strict_load
 
 TRIGGERS = (
     "behaviour", "time_warning", "time_limit", "banned_customer", "known_customer",
@@ -239,7 +238,7 @@ def _rule(raw: Any, path: str, r: _Reader, known: frozenset[str] | None) -> Rule
 
 def default_policy_data() -> dict[str, Any]:
     text = resources.files("kasuhara.live").joinpath("data/policy.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = strict_load(text)
     return data
 
 

@@ -25,9 +25,9 @@ import numpy as np
 import numpy.typing as npt
 
 from kasuhara.errors import Message
-from kasuhara.knowledge.loader import strict_load
 from kasuhara.screen import morph
 from kasuhara.screen.anchors import anchors_for
+from kasuhara.strict_yaml import strict_load
 
 BEHAVIOURS: tuple[str, ...] = (
     "verbal_abuse",

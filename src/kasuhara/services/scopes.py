@@ -13,9 +13,8 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-import yaml
-
 from kasuhara.errors import FieldProblem, InputError, Message
+from kasuhara.strict_yaml import strict_load
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ACCESS = ("read", "write")
@@ -47,7 +46,7 @@ class ScopeCatalogue:
 @lru_cache(maxsize=1)
 def catalogue() -> ScopeCatalogue:
     text = files("kasuhara.services").joinpath("data/token_scopes.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = strict_load(text)
     families: dict[str, Message] = {}
     family_of_tag: dict[str, str] = {}
     for name, entry in data["families"].items():
