@@ -46,12 +46,10 @@ END_REASONS = {"ended": "通話終了", "idle": "無音のため自動で終了"
 
 
 def token_has_scope(token: ApiToken | None, user: User, scope: str) -> bool:
-    """Whether a bearer token may do `scope`.
-
-    Today tokens carry no scopes, so the token's user's role decides (`SCOPE_ROLES`). When the
-    token table gains `scopes` (and `expires_at`), they are honoured here without a change at
-    the callers.
-    """
+    """Whether a bearer token may do `scope`: the token must carry the scope, be unexpired, and its
+    user's role must allow it (`SCOPE_ROLES`): a token never does more than its user may."""
+    if user.role not in SCOPE_ROLES.get(scope, frozenset()):
+        return False
     if token is not None:
         expires = getattr(token, "expires_at", None)
         if isinstance(expires, datetime) and expires.replace(tzinfo=expires.tzinfo or UTC) <= utcnow():
@@ -59,7 +57,7 @@ def token_has_scope(token: ApiToken | None, user: User, scope: str) -> bool:
         scopes = getattr(token, "scopes", None)
         if scopes is not None:
             return scope in scopes
-    return user.role in SCOPE_ROLES.get(scope, frozenset())
+    return True
 
 
 def token_and_user(*, session: Session, token: str, secret_key: str) -> tuple[ApiToken, User] | None:
