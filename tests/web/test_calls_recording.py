@@ -4,12 +4,13 @@ calm and then shouting, the case's evidence is analysed through the API and show
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from casefile_world import World
+from casefile_world import PASSWORD, World
 
 
 def recording(folder: Path, suffix: str) -> bytes:
@@ -29,6 +30,15 @@ def recording(folder: Path, suffix: str) -> bytes:
     return out.read_bytes()
 
 
+def signed_in(world: World, email: str) -> None:
+    page = world.client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    response = world.client.post("/api/v1/auth/session", data={
+        "email": email, "password": PASSWORD, "csrf_token": token.group(1), "next": "/"}, follow_redirects=False)
+    assert response.status_code == 303 and "error" not in response.headers["location"]
+
+
 @pytest.mark.parametrize("suffix", [".wav", ".flac"])
 def test_a_recording_on_a_case_gets_its_loudness_timeline(world: World, tmp_path: Path, suffix: str) -> None:
     content = recording(tmp_path, suffix)
@@ -44,9 +54,11 @@ def test_a_recording_on_a_case_gets_its_loudness_timeline(world: World, tmp_path
     start = body["shouting"][0][0]
     assert body["duration_seconds"] / 2 - 1 <= start <= body["duration_seconds"] / 2 + 3
     assert world.call("supervisor_b", "GET", f"/api/v1/calls/recordings/{evidence_id}/loudness").status_code == 403
-    page = world.call("staff", "GET", f"/live/recordings/{evidence_id}")
+    # pages are for a signed-in browser (API tokens open API routes only)
+    signed_in(world, "staff@example.jp")
+    page = world.client.get(f"/live/recordings/{evidence_id}")
     assert page.status_code == 200 and "<polyline" in page.text and "live-chart__shout" in page.text
-    case = world.call("staff", "GET", f"/cases/{world.incident_a}")
+    case = world.client.get(f"/cases/{world.incident_a}")
     assert f'href="/live/recordings/{evidence_id}"' in case.text
 
 
