@@ -119,10 +119,16 @@ def start_server(url: str, workdir: Path, port: int, workers: int) -> subprocess
            "KASUHARA_SECRET_KEY": SECRET, "KASUHARA_ENVIRONMENT": "production",
            "KASUHARA_ENCRYPTION_KEY": secrets.token_urlsafe(40),
            "KASUHARA_SESSION_COOKIE_SECURE": "false"}
+    return serve(env, port, workers=workers)
+
+
+def serve(env: dict[str, str], port: int, *, workers: int = 1, wait_seconds: float = 30) -> subprocess.Popen[bytes]:
+    """`kasuhara serve` in a process of its own on 127.0.0.1:`port`, returned once it answers (the
+    benchmarks and probes all start the server this way)."""
     cmd = [sys.executable, "-m", "kasuhara", "serve", "--no-upgrade", "--host", "127.0.0.1", "--port", str(port),
            "--workers", str(workers)]
     proc = subprocess.Popen(cmd, env=env)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/v1/auth/me", timeout=1).status_code == 401:

@@ -36,6 +36,9 @@ from typing import Any
 import httpx
 import websockets
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from api_load import cpu_seconds, serve
+
 from kasuhara.services import auth, sites, users
 from kasuhara.store.engine import make_engine, make_session_factory
 from kasuhara.store.migrate import upgrade
@@ -69,24 +72,11 @@ def seed(url: str) -> dict[str, Any]:
 def start_server(url: str, workdir: Path, port: int, broker: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "KASUHARA_DATABASE_URL": url, "KASUHARA_DATA_DIR": str(workdir),
            "KASUHARA_SECRET_KEY": SECRET, "KASUHARA_ENVIRONMENT": "production",
+           "KASUHARA_ENCRYPTION_KEY": secrets.token_urlsafe(40),
            "KASUHARA_SESSION_COOKIE_SECURE": "false", "KASUHARA_LIVE_BROKER_URL": broker}
-    cmd = [sys.executable, "-m", "kasuhara", "serve", "--no-upgrade", "--host", "127.0.0.1", "--port", str(port),
-           "--workers", "1"]
-    proc = subprocess.Popen(cmd, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/auth/me", timeout=1).status_code == 401:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not start")
+    return serve(env, port, wait_seconds=60)
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Recorder:

@@ -36,7 +36,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api_load import SECRET, database
+from api_load import SECRET, database, serve
 
 from kasuhara.services import auth, sites, users
 from kasuhara.store.engine import make_engine, make_session_factory
@@ -62,7 +62,6 @@ def _seed(url: str) -> tuple[str, int]:
 
 def _start(url: str, workdir: Path, port: int, keep_limits: bool = False) -> Any:
     import os
-    import subprocess
 
     env = {**os.environ, "KASUHARA_DATABASE_URL": url, "KASUHARA_DATA_DIR": str(workdir),
            "KASUHARA_SECRET_KEY": SECRET, "KASUHARA_ENVIRONMENT": "production",
@@ -71,17 +70,7 @@ def _start(url: str, workdir: Path, port: int, keep_limits: bool = False) -> Any
     if keep_limits:  # the shipped per-source limits: a one-source flood is refused without hashing
         env.pop("KASUHARA_LOGIN_SOURCE_MAX_FAILURES")
         env.pop("KASUHARA_LOGIN_POW_AFTER_FAILURES")
-    proc = subprocess.Popen([sys.executable, "-m", "kasuhara", "serve", "--no-upgrade", "--host", "127.0.0.1",
-                             "--port", str(port)], env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/auth/me", timeout=1).status_code == 401:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not start")
+    return serve(env, port)
 
 
 def _rss_mb(pid: int) -> float:
